@@ -1,0 +1,155 @@
+"""`vaultkit.toml` ↔ `Settings`: the vault's folders, statuses, link style and study targets.
+
+The file is written once by `init` (from a commented template) and belongs to the user after
+that; reading it validates every value so later code can trust `Settings`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path, PurePosixPath
+from typing import Literal, cast
+
+from vaultkit.errors import ConfigError
+
+CONFIG_NAME = "vaultkit.toml"
+
+LinkStyle = Literal["wiki", "markdown"]
+LINK_STYLES: tuple[LinkStyle, ...] = ("wiki", "markdown")
+
+
+@dataclass(frozen=True, slots=True)
+class Folders:
+    """Where each kind of note lives, relative to the vault root."""
+
+    sources: str = "Sources"
+    questions: str = "Questions"
+    topics: str = "Topics"
+    dashboards: str = "Dashboards"
+    lists: str = "Lists"
+
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    """The study method's numbers, per topic."""
+
+    core_sources: int = 1
+    """Core sources to read."""
+    practitioner_sources: int = 1
+    """Practitioner sources to cross-check with."""
+    summary_min_lines: int = 5
+    summary_max_lines: int = 10
+    questions_min: int = 3
+    """Questions to answer before reading and refine after."""
+    questions_max: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    folders: Folders = field(default_factory=Folders)
+    links: LinkStyle = "wiki"
+    """`wiki` writes `[[Note]]`; `markdown` writes relative `[Note](../Sources/Note.md)`."""
+    source_statuses: tuple[str, ...] = ("unread", "reading", "read", "summarized", "skipped")
+    """Allowed `status:` values of sources, in study order; the first is a new note's."""
+    question_statuses: tuple[str, ...] = ("unanswered", "drafted", "refined")
+    targets: Targets = field(default_factory=Targets)
+    reading_list: str = "Lists/Reading list.md"
+    """The reading list inside the vault that `sync` reads."""
+    syllabus: str = "Lists/Question syllabus.md"
+
+
+def load(vault: Path) -> Settings:
+    """The vault's settings; the defaults when it has no `vaultkit.toml`."""
+    path = vault / CONFIG_NAME
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, f"cannot be read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, f"is not valid TOML: {exc}", getattr(exc, "lineno", None)) from None
+    return from_dict(data, path)
+
+
+def from_dict(data: dict[str, object], path: Path) -> Settings:
+    """Validate parsed TOML; unknown keys are errors so a typo never passes silently."""
+    _only(data, {"folders", "links", "statuses", "targets", "lists"}, path, "")
+    folders = _table(data, "folders", path)
+    _only(folders, {f.name for f in fields(Folders)}, path, "folders.")
+    statuses = _table(data, "statuses", path)
+    _only(statuses, {"sources", "questions"}, path, "statuses.")
+    targets = _table(data, "targets", path)
+    _only(targets, {f.name for f in fields(Targets)}, path, "targets.")
+    lists = _table(data, "lists", path)
+    _only(lists, {"reading_list", "syllabus"}, path, "lists.")
+
+    default = Settings()
+    links = data.get("links", default.links)
+    if links not in LINK_STYLES:
+        raise ConfigError(path, f"links = {links!r}: expected one of {', '.join(LINK_STYLES)}")
+    return Settings(
+        folders=Folders(**{
+            f.name: _folder(folders.get(f.name, getattr(default.folders, f.name)), path,
+                            f"folders.{f.name}")
+            for f in fields(Folders)
+        }),
+        links=links,
+        source_statuses=_statuses(statuses, "sources", default.source_statuses, path),
+        question_statuses=_statuses(statuses, "questions", default.question_statuses, path),
+        targets=Targets(**{
+            f.name: _count(targets.get(f.name, getattr(default.targets, f.name)), path,
+                           f"targets.{f.name}")
+            for f in fields(Targets)
+        }),
+        reading_list=_folder(lists.get("reading_list", default.reading_list), path,
+                             "lists.reading_list"),
+        syllabus=_folder(lists.get("syllabus", default.syllabus), path, "lists.syllabus"),
+    )
+
+
+def _table(data: dict[str, object], key: str, path: Path) -> dict[str, object]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(path, f"[{key}] must be a table")
+    return cast("dict[str, object]", value)
+
+
+def _only(table: dict[str, object], allowed: set[str], path: Path, prefix: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ConfigError(
+            path, f"unknown setting {prefix}{unknown[0]}; known: {', '.join(sorted(allowed))}"
+        )
+
+
+def _folder(value: object, path: Path, key: str) -> str:
+    """A relative path inside the vault, written with `/`."""
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(path, f"{key} must be a non-empty string")
+    pure = PurePosixPath(value.replace("\\", "/"))
+    if pure.is_absolute() or ".." in pure.parts or any(":" in p for p in pure.parts):
+        raise ConfigError(path, f"{key} = {value!r} must be a path inside the vault")
+    return pure.as_posix()
+
+
+def _statuses(
+    table: dict[str, object], key: str, default: tuple[str, ...], path: Path
+) -> tuple[str, ...]:
+    value = table.get(key, list(default))
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(v, str) and v.strip() for v in value)
+    ):
+        raise ConfigError(path, f"statuses.{key} must be a non-empty list of strings")
+    if len(set(value)) != len(value):
+        raise ConfigError(path, f"statuses.{key} lists a status twice")
+    return tuple(cast("list[str]", value))
+
+
+def _count(value: object, path: Path, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(path, f"{key} must be a whole number ≥ 0")
+    return value

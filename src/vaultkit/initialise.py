@@ -1,0 +1,65 @@
+"""`vaultkit init`: the user's two lists become a linked vault; an existing vault is completed."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from vaultkit import config, scaffold
+from vaultkit.config import LinkStyle, Settings
+from vaultkit.errors import VaultPathError
+from vaultkit.lists import load_reading_list, load_syllabus
+from vaultkit.model import Catalog, ListWarning, combine
+from vaultkit.templates import shipped_list
+
+READING_LIST = "Reading list.md"
+SYLLABUS = "Question syllabus.md"
+
+
+@dataclass(frozen=True, slots=True)
+class InitResult:
+    vault: Path
+    catalog: Catalog
+    report: scaffold.Report
+    warnings: tuple[tuple[Path, ListWarning], ...]
+    """Each list's warnings with the file they came from."""
+    settings: Settings
+
+
+def init_vault(
+    vault: Path,
+    *,
+    reading_list: Path | None = None,
+    syllabus: Path | None = None,
+    links: LinkStyle | None = None,
+    dry_run: bool = False,
+) -> InitResult:
+    """Plan the vault for the lists (the shipped ones by default) and create what is missing."""
+    if vault.exists() and not vault.is_dir():
+        raise VaultPathError(vault, "exists and is not a folder; name a new or existing folder")
+    has_settings = (vault / config.CONFIG_NAME).is_file()
+    settings = config.load(vault) if has_settings else Settings()
+    if links is not None:
+        settings = dataclasses.replace(settings, links=links)
+
+    reading_path = reading_list or shipped_list(READING_LIST)
+    syllabus_path = syllabus or shipped_list(SYLLABUS)
+    reading = load_reading_list(reading_path)
+    questions = load_syllabus(syllabus_path)
+    catalog = combine(reading, questions)
+
+    plan = scaffold.plan(
+        catalog,
+        settings,
+        vault,
+        {"reading_list": reading_path.read_bytes(), "syllabus": syllabus_path.read_bytes()},
+        scaffold.scan(vault),
+        write_settings=not has_settings,
+    )
+    report = scaffold.apply(plan, dry_run=dry_run)
+    warnings = tuple(
+        [(reading_path, w) for w in reading.warnings]
+        + [(syllabus_path, w) for w in questions.warnings]
+    )
+    return InitResult(vault, catalog, report, warnings, settings)

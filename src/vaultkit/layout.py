@@ -1,0 +1,135 @@
+"""Vault paths: safe file names, unique note names, links between notes, and containment.
+
+File names must work on Windows, macOS and Linux and inside `[[links]]`; a title is data and is
+never allowed to become a path (`../../x` is a name, not a way out of the vault).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+from vaultkit.config import LinkStyle
+from vaultkit.errors import UnsafePathError
+
+MAX_NAME_CHARS = 100
+"""Longest file name we create, `.md` included."""
+_MAX_STEM_CHARS = MAX_NAME_CHARS - len(".md")
+_MAX_STEM_BYTES = 240
+"""Linux and macOS allow 255 bytes per name; leave room for a ` (12)` suffix."""
+
+# Characters Windows forbids in names, and those that break Obsidian links.
+_REPLACEMENTS = {
+    "/": "-", "\\": "-", "|": "-", ":": " -",
+    "[": "(", "]": ")", "<": "(", ">": ")",
+    "*": "", '"': "'", "?": "", "#": "", "^": "", "%": "",
+}
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d|conin\$|conout\$)$", re.IGNORECASE)
+
+
+def safe_name(title: str) -> str:
+    """A file name stem (no `.md`) for a title: portable, link-safe, short, never empty."""
+    text = unicodedata.normalize("NFC", title)
+    text = "".join(
+        _REPLACEMENTS.get(c, c) for c in text if unicodedata.category(c)[0] != "C"
+    )
+    text = " ".join(text.split())
+    text = text.strip(" .-")  # no hidden files, no trailing dot or space (Windows)
+    text = _shorten(text)
+    if not text:
+        return "Untitled"
+    if _WINDOWS_RESERVED.match(text.split(".")[0].strip()):
+        text = f"{text}_"
+    return text
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= _MAX_STEM_CHARS and len(text.encode("utf-8")) <= _MAX_STEM_BYTES:
+        return text
+    cut = text[: _MAX_STEM_CHARS - 1]
+    while len(cut.encode("utf-8")) > _MAX_STEM_BYTES - 3:
+        cut = cut[:-1]
+    # Prefer ending at a word; a name cut mid-word reads badly in the file list.
+    if " " in cut[len(cut) // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" .-") + "…"
+
+
+class NameBook:
+    """Hands out note names that are unique across the vault, ignoring case.
+
+    Obsidian resolves `[[Name]]` by file name anywhere in the vault, and macOS and Windows
+    file systems ignore case, so two notes may not share a name in any folder.
+    """
+
+    def __init__(self, taken: set[str] | None = None) -> None:
+        self._taken = {name.casefold() for name in taken or set()}
+
+    def claim(self, title: str) -> str:
+        base = safe_name(title)
+        name, n = base, 1
+        while name.casefold() in self._taken:
+            n += 1
+            suffix = f" ({n})"
+            name = _shorten(base[: _MAX_STEM_CHARS - len(suffix)]) + suffix
+        self._taken.add(name.casefold())
+        return name
+
+    def reserve(self, name: str) -> None:
+        self._taken.add(name.casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRef:
+    """Where a note is, relative to the vault root, and what to call it in a link."""
+
+    path: PurePosixPath
+    title: str
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def link(target: NoteRef, origin: PurePosixPath, style: LinkStyle, label: str | None = None) -> str:
+    """A link from the note at `origin` to `target`, in the vault's link style."""
+    text = label if label is not None else target.title
+    if style == "wiki":
+        shown = _wiki_label(text)
+        return f"[[{target.name}]]" if shown == target.name else f"[[{target.name}|{shown}]]"
+    relative = posixpath.relpath(target.path.as_posix(), origin.parent.as_posix())
+    return f"[{_markdown_label(text)}]({quote(relative)})"
+
+
+def wikilink(target: NoteRef) -> str:
+    """`[[Name]]`: the form Obsidian needs in properties, whatever the body's link style."""
+    return f"[[{target.name}]]"
+
+
+def _wiki_label(text: str) -> str:
+    return " ".join(text.replace("|", "-").replace("[", "(").replace("]", ")").split())
+
+
+def _markdown_label(text: str) -> str:
+    return re.sub(r"([\\\[\]])", r"\\\1", " ".join(text.split()))
+
+
+def inside(vault: Path, relative: PurePosixPath) -> Path:
+    """The real path for `relative` in the vault, or `UnsafePathError` if it would leave it.
+
+    Checked on the resolved parent folder, so a symlinked folder that points out of the vault
+    is caught as well as `..` and absolute paths.
+    """
+    root = Path(os.path.realpath(vault))
+    if relative.is_absolute() or ".." in relative.parts:
+        raise UnsafePathError(vault / relative, root)
+    target = root.joinpath(*relative.parts)
+    parent = Path(os.path.realpath(target.parent))
+    if parent != root and root not in parent.parents:
+        raise UnsafePathError(target, root)
+    return parent / target.name

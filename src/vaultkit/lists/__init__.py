@@ -1,0 +1,72 @@
+"""The user's lists, read from Markdown files into the model.
+
+`parse_*` are pure functions of the text; `load_*` read a file and turn every way it can be
+unusable into a `ListError` that names the file and, where there is one, the line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vaultkit.errors import ListError
+from vaultkit.lists.readlist import parse as parse_reading_list
+from vaultkit.lists.syllabus import parse as parse_syllabus
+from vaultkit.model import ReadingList, Syllabus
+
+__all__ = [
+    "load_reading_list",
+    "load_syllabus",
+    "parse_reading_list",
+    "parse_syllabus",
+    "read_list_text",
+]
+
+_READING_SHAPES = (
+    "expected numbered entries like `1. **Title**` with a link and a `Why:` line, "
+    "or bullets like `- [Title](https://…) - note`"
+)
+_SYLLABUS_SHAPES = (
+    "expected `*` or numbered question items under section headings, "
+    "like `* What does DPO optimise?` or `1. [E] What is a gradient?`"
+)
+
+
+def load_reading_list(path: Path) -> ReadingList:
+    """Read and parse a reading list; a list with no sources at all is an error."""
+    reading = parse_reading_list(read_list_text(path))
+    if not reading.sources:
+        raise ListError(path, f"no sources found; {_READING_SHAPES}")
+    return reading
+
+
+def load_syllabus(path: Path) -> Syllabus:
+    """Read and parse a question syllabus; a syllabus with no questions is an error."""
+    syllabus = parse_syllabus(read_list_text(path))
+    if not syllabus.questions:
+        raise ListError(path, f"no questions found; {_SYLLABUS_SHAPES}")
+    return syllabus
+
+
+def read_list_text(path: Path) -> str:
+    """The file's text (UTF-8, with or without a BOM), or a `ListError` saying why not."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise ListError(path, "is a directory, not a list file") from None
+    except FileNotFoundError:
+        raise ListError(path, "no such file") from None
+    except OSError as exc:
+        raise ListError(path, f"cannot be read: {exc.strerror or exc}") from None
+    if b"\0" in data:
+        line = data[: data.index(b"\0")].count(b"\n") + 1
+        raise ListError(path, "holds binary data (a NUL byte), not Markdown text", line)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ListError(
+            path, f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8", line
+        ) from None
+    if not text.strip():
+        raise ListError(path, "is empty")
+    return text

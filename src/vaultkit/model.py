@@ -1,0 +1,261 @@
+"""The study material as typed, immutable values: what the lists say, before any file exists.
+
+The model does no I/O. `lists` builds it from Markdown, `scaffold` turns it into notes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+
+class Level(StrEnum):
+    """How deep a question goes, as the syllabus groups them."""
+
+    FOUNDATIONAL = "foundational"
+    DEEP = "deep"
+    INTERVIEW = "interview"
+
+
+CORE = "core"
+"""The role of a source the method says to read first for its topic."""
+PRACTITIONER = "practitioner"
+"""The role of a source used to cross-check the core reading."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListWarning:
+    """Something in a list that was skipped or guessed at; the parse still succeeded."""
+
+    line: int
+    """1-based line in the list file."""
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading of a list that groups topics (a tier, a part), with the prose under it."""
+
+    title: str
+    intro: str = ""
+    """Markdown paragraphs between the heading and its first sub-heading or list."""
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """One subject of study: a hub note, its sources and its questions."""
+
+    key: str
+    """Stable identity: the section number when the list numbers it, else a slug of the title."""
+    title: str
+    """The heading text without its number."""
+    number: str | None = None
+    """The list's own number for the section ("1", "5.1.1"); questions match readings by it."""
+    tier: int | None = None
+    optional: bool = False
+    """True under headings the list marks optional: counted apart from the core plan."""
+    context: tuple[Heading, ...] = ()
+    """The grouping headings above the topic, outermost first (tier, part)."""
+    intro: str = ""
+    """Markdown prose the list puts under the topic heading."""
+    line: int = 0
+
+    @property
+    def id(self) -> str:
+        return f"t-{self.key}"
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One place a source is listed: a source listed twice (read again later) has two."""
+
+    topic_key: str
+    role: str | None
+    """`core`, `practitioner`, another group name as the list wrote it, or None when ungrouped."""
+    why: str
+    """The list's reason to read it, as Markdown."""
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A paper, book, post or page to read, once per distinct URL."""
+
+    title: str
+    url: str
+    listings: tuple[Listing, ...]
+    """Every place the list names this URL, in list order; never empty."""
+    details: str = ""
+    """Markdown of nested items that belong to the entry (authors, code links)."""
+
+    @property
+    def id(self) -> str:
+        return "s-" + short_hash(normalise_url(self.url))
+
+    @property
+    def first(self) -> Listing:
+        return self.listings[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question of the syllabus."""
+
+    text: str
+    """Plain text: names the note."""
+    markdown: str
+    """The question as the syllabus wrote it (emphasis kept)."""
+    topic_key: str
+    level: Level | None = None
+    difficulty: str | None = None
+    """A tag such as `E`, `M` or `H` from `[E] What is…?`, as written."""
+    context: str = ""
+    """The group line the question was nested under ("Learning rate."), if any."""
+    details: str = ""
+    """Markdown of sub-items that are part of the question ("1. too high 2. too low")."""
+    line: int = 0
+
+    @property
+    def id(self) -> str:
+        key = _fold(" ".join((self.context, self.text, self.details)))
+        return f"q-{self.topic_key}-{short_hash(key)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Guidance:
+    """A section of a list that advises rather than lists (how to use it, what to skip)."""
+
+    title: str
+    markdown: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingList:
+    topics: tuple[Topic, ...]
+    sources: tuple[Source, ...]
+    guidance: tuple[Guidance, ...] = ()
+    warnings: tuple[ListWarning, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Syllabus:
+    topics: tuple[Topic, ...]
+    """The syllabus's own sections; `combine` matches them to reading topics."""
+    questions: tuple[Question, ...]
+    guidance: tuple[Guidance, ...] = ()
+    warnings: tuple[ListWarning, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """Everything one vault is built from: both lists, with questions attached to topics."""
+
+    topics: tuple[Topic, ...]
+    sources: tuple[Source, ...]
+    questions: tuple[Question, ...]
+    reading_guidance: tuple[Guidance, ...] = ()
+    question_guidance: tuple[Guidance, ...] = ()
+    question_intros: Mapping[str, str] = field(default_factory=dict)
+    """Topic key → the prose the syllabus puts under that topic's section."""
+
+    def topic(self, key: str) -> Topic:
+        return next(t for t in self.topics if t.key == key)
+
+    def sources_of(self, key: str) -> tuple[tuple[Source, Listing], ...]:
+        """Each source listed under the topic, with the listing that puts it there."""
+        return tuple(
+            (source, listing)
+            for source in self.sources
+            for listing in source.listings
+            if listing.topic_key == key
+        )
+
+    def questions_of(self, key: str) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.topic_key == key)
+
+
+def combine(reading: ReadingList, syllabus: Syllabus) -> Catalog:
+    """Attach the syllabus to the reading list: sections match by number, else by title.
+
+    A syllabus section that matches no reading topic becomes a topic of its own.
+    """
+    topics = list(reading.topics)
+    by_number = {t.number: t.key for t in topics if t.number is not None}
+    by_title = {_fold(t.title): t.key for t in topics}
+    keys = {t.key for t in topics}
+    renamed: dict[str, str] = {}
+    intros: dict[str, str] = {}
+    for section in syllabus.topics:
+        match = by_number.get(section.number) if section.number is not None else None
+        match = match or by_title.get(_fold(section.title))
+        if match is None:
+            key = unique_key(section.key, keys)
+            keys.add(key)
+            topics.append(replace(section, key=key))
+            match = key
+        renamed[section.key] = match
+        if section.intro:
+            intros[match] = section.intro
+    questions = tuple(replace(q, topic_key=renamed[q.topic_key]) for q in syllabus.questions)
+    return Catalog(
+        topics=tuple(topics),
+        sources=reading.sources,
+        questions=questions,
+        reading_guidance=reading.guidance,
+        question_guidance=syllabus.guidance,
+        question_intros=intros,
+    )
+
+
+def short_hash(text: str) -> str:
+    """Ten hex digits: stable across runs and machines, short enough to read."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|ref|ref_src)$", re.IGNORECASE)
+
+
+def normalise_url(url: str) -> str:
+    """The form two URLs share when they name the same page.
+
+    Scheme (http/https), `www.`, a trailing slash, the fragment, tracking parameters and the
+    case of the host do not make a different source.
+    """
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    path = parts.path.rstrip("/")
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+               if not _TRACKING.match(k))
+    )
+    return f"{host}{path}" + (f"?{query}" if query else "")
+
+
+def slug(text: str) -> str:
+    """Lowercase ASCII words joined by `-`: for keys and tags, never for file names."""
+    chars = (
+        c if c.isascii() and c.isalnum() else "-"
+        for c in unicodedata.normalize("NFKD", text.lower())
+        if not unicodedata.combining(c)
+    )
+    return re.sub(r"-+", "-", "".join(chars)).strip("-") or "untitled"
+
+
+def unique_key(key: str, taken: set[str]) -> str:
+    """`key`, or `key-2`, `key-3`… whichever is not taken yet."""
+    candidate, n = key, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{key}-{n}"
+    return candidate
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())

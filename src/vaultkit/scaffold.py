@@ -1,0 +1,483 @@
+"""Catalog + templates → a plan of files → files on disk, in two steps.
+
+`plan` decides every file's path and bytes without writing anything; `apply` creates the ones
+that are missing and never touches a file that exists. Notes are matched to the vault by their
+`id`, so a note the user renamed or moved is found where it is and not created again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from vaultkit.config import CONFIG_NAME, Settings
+from vaultkit.layout import NameBook, NoteRef, inside, link, safe_name, wikilink
+from vaultkit.model import CORE, PRACTITIONER, Catalog, Level, Question, Source, Topic
+from vaultkit.notes import read_identity, render_note
+from vaultkit.templates import render_template, template_bytes
+from vaultkit.writes import create_file, remove_stale_temp_files
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["home", "dashboard", "topic", "source", "question", "list", "settings", "obsidian"]
+
+DASHBOARDS = (
+    ("progress", "Progress", "coverage per topic: sources read, summaries, questions answered"),
+    ("unanswered", "Unanswered questions", "every question still to answer, by topic and level"),
+    ("queue", "Reading queue", "what you are reading now and what to read next, per topic"),
+    ("problems", "Problems", "notes that cannot be read, unknown statuses, broken links"),
+)
+LEVEL_LABELS = {
+    Level.FOUNDATIONAL: "Foundational",
+    Level.DEEP: "Deep understanding",
+    Level.INTERVIEW: "Interview-style",
+}
+_SKIPPED_DIRS = {"node_modules", "__pycache__"}
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedFile:
+    path: PurePosixPath
+    """Relative to the vault root."""
+    kind: Kind
+    data: bytes
+    existing: PurePosixPath | None = None
+    """Where the vault already has this file (or the note with its id): it will be skipped."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    vault: Path
+    files: tuple[PlannedFile, ...]
+
+    @property
+    def to_create(self) -> tuple[PlannedFile, ...]:
+        return tuple(f for f in self.files if f.existing is None)
+
+    @property
+    def to_skip(self) -> tuple[PlannedFile, ...]:
+        return tuple(f for f in self.files if f.existing is not None)
+
+
+@dataclass(slots=True)
+class Report:
+    created: list[PlannedFile] = field(default_factory=list)
+    skipped: list[PlannedFile] = field(default_factory=list)
+    """Planned files the vault already had, plus any that appeared while we wrote."""
+
+    def count(self, kind: Kind, *, created: bool = True) -> int:
+        return sum(f.kind == kind for f in (self.created if created else self.skipped))
+
+
+@dataclass(frozen=True, slots=True)
+class Vault:
+    """What a vault already holds, as far as planning needs to know."""
+
+    notes_by_id: dict[str, PurePosixPath]
+    names: set[str]
+    """Stems of every Markdown file, for unique names."""
+
+
+def scan(vault: Path) -> Vault:
+    """Every Markdown file's name and every vaultkit note's id, skipping dot-folders."""
+    notes_by_id: dict[str, PurePosixPath] = {}
+    names: set[str] = set()
+    if not vault.is_dir():
+        return Vault(notes_by_id, names)
+    for folder, dirs, files in os.walk(vault):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
+        for name in sorted(files):
+            if not name.endswith(".md") or name.startswith("."):
+                continue
+            path = Path(folder, name)
+            names.add(name[:-3])
+            identity = read_identity(path)
+            if identity is not None:
+                notes_by_id.setdefault(identity.id, PurePosixPath(path.relative_to(vault)))
+    return Vault(notes_by_id, names)
+
+
+def plan(
+    catalog: Catalog,
+    settings: Settings,
+    vault: Path,
+    lists: dict[str, bytes],
+    existing: Vault,
+    *,
+    write_settings: bool = True,
+) -> Plan:
+    """Every file `init` would write, with its bytes, and which of them the vault has."""
+    return _Planner(
+        catalog=catalog, settings=settings, vault=vault, lists=lists, existing=existing,
+        write_settings=write_settings,
+    ).plan()
+
+
+def apply(plan: Plan, *, dry_run: bool = False) -> Report:
+    """Create the planned files that are missing; never overwrite, never delete."""
+    report = Report(skipped=list(plan.to_skip))
+    if dry_run:
+        report.created = list(plan.to_create)
+        return report
+    targets = [(f, inside(plan.vault, f.path)) for f in plan.to_create]
+    remove_stale_temp_files({path.parent for _, path in targets})
+    for planned, path in targets:
+        if create_file(path, planned.data):
+            report.created.append(planned)
+        else:
+            log.warning("%s appeared while writing; left as it is", planned.path)
+            report.skipped.append(planned)
+    return report
+
+
+class _Planner:
+    def __init__(
+        self,
+        *,
+        catalog: Catalog,
+        settings: Settings,
+        vault: Path,
+        lists: dict[str, bytes],
+        existing: Vault,
+        write_settings: bool,
+    ) -> None:
+        self.catalog = catalog
+        self.settings = settings
+        self.vault = vault
+        self.lists = lists
+        self.existing = existing
+        self.write_settings = write_settings
+        self.names = NameBook(existing.names)
+        self.refs: dict[str, NoteRef] = {}
+        self.numbers = _display_numbers(catalog.topics)
+        self.files: list[PlannedFile] = []
+
+    # -- names -------------------------------------------------------------------------------
+
+    def _ref(self, note_id: str, folder: str, title: str, name: str | None = None) -> NoteRef:
+        """The note's place: where the vault has it, else a new unique name in `folder`."""
+        found = self.existing.notes_by_id.get(note_id)
+        if found is not None:
+            ref = NoteRef(found, title)
+        else:
+            stem = self.names.claim(name if name is not None else title)
+            ref = NoteRef(PurePosixPath(folder, f"{stem}.md"), title)
+        self.refs[note_id] = ref
+        return ref
+
+    def _assign_names(self) -> None:
+        folders = self.settings.folders
+        # Fixed names first, so a source called "Home" gets "Home (2)" and not the reverse.
+        for list_path in (self.settings.reading_list, self.settings.syllabus):
+            self.names.reserve(PurePosixPath(list_path).stem)
+        self._ref("home", "", "Home")
+        for key, title, _ in DASHBOARDS:
+            self._ref(f"dashboard-{key}", folders.dashboards, title)
+        for topic in self.catalog.topics:
+            self._ref(topic.id, folders.topics, topic.title, self._hub_name(topic))
+        for source in self.catalog.sources:
+            self._ref(source.id, folders.sources, source.title)
+        for question in self.catalog.questions:
+            folder = f"{folders.questions}/{safe_name(self._hub_name(self._topic(question)))}"
+            self._ref(question.id, folder, question.text)
+
+    def _hub_name(self, topic: Topic) -> str:
+        return f"{self.numbers[topic.key]} {topic.title}"
+
+    def _topic(self, question: Question) -> Topic:
+        return self.catalog.topic(question.topic_key)
+
+    # -- files -------------------------------------------------------------------------------
+
+    def plan(self) -> Plan:
+        self._assign_names()
+        self._note("home", "home", self._home_frontmatter(), "home.md.j2", self._home_context())
+        for key, title, about in DASHBOARDS:
+            note_id = f"dashboard-{key}"
+            self._note(
+                note_id, "dashboard",
+                {"vaultkit": "dashboard", "id": note_id, "tags": ["vaultkit/dashboard"]},
+                "dashboard.md.j2", {"title": title, "about": about[0].upper() + about[1:]},
+            )
+        for topic in self.catalog.topics:
+            self._topic_note(topic)
+        for source in self.catalog.sources:
+            self._source_note(source)
+        for question in self.catalog.questions:
+            self._question_note(question)
+        for relative, data in (
+            (self.settings.reading_list, self.lists["reading_list"]),
+            (self.settings.syllabus, self.lists["syllabus"]),
+        ):
+            self._file(PurePosixPath(relative), "list", data)
+        if self.write_settings:
+            text = render_template("vaultkit.toml.j2", settings=self.settings)
+            self._file(PurePosixPath(CONFIG_NAME), "settings", text.encode())
+        self._file(
+            PurePosixPath(".obsidian/types.json"), "obsidian", template_bytes("obsidian/types.json")
+        )
+        return Plan(self.vault, tuple(self.files))
+
+    def _file(self, path: PurePosixPath, kind: Kind, data: bytes) -> None:
+        on_disk = (self.vault / path).exists() or (self.vault / path).is_symlink()
+        self.files.append(PlannedFile(path, kind, data, path if on_disk else None))
+
+    def _note(
+        self,
+        note_id: str,
+        kind: Kind,
+        frontmatter: dict[str, object],
+        template: str,
+        context: dict[str, object],
+    ) -> None:
+        ref = self.refs[note_id]
+        existing = self.existing.notes_by_id.get(note_id)
+        if existing is not None:
+            # Rendering a note we will not write is wasted work on every re-run.
+            self.files.append(PlannedFile(ref.path, kind, b"", existing))
+            return
+        body = render_template(template, **context)
+        data = render_note(frontmatter, body).encode("utf-8")
+        on_disk = (self.vault / ref.path).exists()
+        self.files.append(PlannedFile(ref.path, kind, data, ref.path if on_disk else None))
+
+    def _link(self, origin: PurePosixPath, note_id: str, label: str | None = None) -> str:
+        return link(self.refs[note_id], origin, self.settings.links, label)
+
+    def _topic_link(self, origin: PurePosixPath, key: str) -> str:
+        """A link to a hub that shows its number and title, whatever the file is called now."""
+        topic = self.catalog.topic(key)
+        return self._link(origin, topic.id, self._hub_name(topic))
+
+    # -- home --------------------------------------------------------------------------------
+
+    def _home_frontmatter(self) -> dict[str, object]:
+        return {"vaultkit": "home", "id": "home", "tags": ["vaultkit/home"]}
+
+    def _home_context(self) -> dict[str, object]:
+        origin = self.refs["home"].path
+        rows: list[dict[str, object]] = []
+        shown: tuple[str, ...] = ()
+        for topic in self.catalog.topics:
+            path = tuple(h.title for h in topic.context)
+            common = next(
+                (i for i, (a, b) in enumerate(zip(path, shown, strict=False)) if a != b),
+                min(len(path), len(shown)),
+            )
+            for depth in range(common, len(path)):
+                heading = topic.context[depth]
+                rows.append(_row(heading=heading.title, depth=depth + 3, intro=heading.intro))
+            if not path and shown:
+                # An ungrouped topic after grouped ones would read as part of the last group.
+                rows.append(_row(heading=topic.title, depth=3, intro=topic.intro))
+            shown = path
+            sources = len(self.catalog.sources_of(topic.key))
+            questions = len(self.catalog.questions_of(topic.key))
+            counts = _counts(sources, questions) + (" · optional" if topic.optional else "")
+            rows.append(_row(link=self._topic_link(origin, topic.key), counts=counts))
+        reading_list = PurePosixPath(self.settings.reading_list)
+        syllabus = PurePosixPath(self.settings.syllabus)
+        return {
+            "dashboards": [
+                {"link": self._link(origin, f"dashboard-{key}"), "about": about}
+                for key, _, about in DASHBOARDS
+            ],
+            "topic_rows": rows,
+            "guidance": [
+                g for g in (*self.catalog.reading_guidance, *self.catalog.question_guidance)
+                if g.title
+            ],
+            "source_statuses": self.settings.source_statuses,
+            "question_statuses": self.settings.question_statuses,
+            "reading_list_link": link(
+                NoteRef(reading_list, reading_list.stem), origin, self.settings.links
+            ),
+            "syllabus_link": link(NoteRef(syllabus, syllabus.stem), origin, self.settings.links),
+        }
+
+    # -- topics ------------------------------------------------------------------------------
+
+    def _topic_note(self, topic: Topic) -> None:
+        ref = self.refs[topic.id]
+        frontmatter: dict[str, object] = {
+            "vaultkit": "topic",
+            "id": topic.id,
+            "title": topic.title,
+            "aliases": [topic.title],
+        }
+        if topic.tier is not None:
+            frontmatter["tier"] = topic.tier
+        if topic.optional:
+            frontmatter["optional"] = True
+        frontmatter["tags"] = ["vaultkit/topic"]
+        source_groups = _groups(
+            ((listing.role, {"link": self._link(ref.path, source.id), "why": listing.why})
+             for source, listing in self.catalog.sources_of(topic.key)),
+            _role_order,
+            _role_label,
+        )
+        question_groups = _groups(
+            ((q.level, {"link": self._link(ref.path, q.id)})
+             for q in self.catalog.questions_of(topic.key)),
+            _level_order,
+            _level_label,
+        )
+        self._note(topic.id, "topic", frontmatter, "topic.md.j2", {
+            "heading": self._hub_name(topic),
+            "context": " · ".join(h.title for h in topic.context),
+            "optional": topic.optional,
+            "intro": topic.intro,
+            "question_intro": self.catalog.question_intros.get(topic.key, ""),
+            "targets": self.settings.targets,
+            "source_groups": source_groups,
+            "question_groups": question_groups,
+        })
+
+    # -- sources -----------------------------------------------------------------------------
+
+    def _source_note(self, source: Source) -> None:
+        ref = self.refs[source.id]
+        first = source.first
+        topic = self.catalog.topic(first.topic_key)
+        frontmatter: dict[str, object] = {
+            "vaultkit": "source",
+            "id": source.id,
+            "title": source.title,
+            "aliases": [source.title],
+            "url": source.url,
+        }
+        if topic.tier is not None:
+            frontmatter["tier"] = topic.tier
+        frontmatter["topic"] = wikilink(self.refs[topic.id])
+        if len(source.listings) > 1:
+            frontmatter["also_in"] = [
+                wikilink(self.refs[self.catalog.topic(listing.topic_key).id])
+                for listing in source.listings[1:]
+            ]
+        frontmatter["role"] = first.role
+        frontmatter["status"] = self.settings.source_statuses[0]
+        frontmatter["tags"] = ["vaultkit/source"]
+        self._note(source.id, "source", frontmatter, "source.md.j2", {
+            "title": source.title,
+            "why": first.why,
+            "url": source.url,
+            "topic_link": self._topic_link(ref.path, topic.key),
+            "role": first.role,
+            "tier": topic.tier,
+            "also": [
+                {
+                    "topic_link": self._topic_link(ref.path, listing.topic_key),
+                    "role": listing.role,
+                    "why": listing.why,
+                }
+                for listing in source.listings[1:]
+            ],
+            "details": source.details,
+            "targets": self.settings.targets,
+        })
+
+    # -- questions ---------------------------------------------------------------------------
+
+    def _question_note(self, question: Question) -> None:
+        ref = self.refs[question.id]
+        topic = self._topic(question)
+        frontmatter: dict[str, object] = {
+            "vaultkit": "question",
+            "id": question.id,
+            "title": question.text,
+            "aliases": [question.text],
+            "topic": wikilink(self.refs[topic.id]),
+            "level": question.level.value if question.level else None,
+        }
+        if question.difficulty:
+            frontmatter["difficulty"] = question.difficulty
+        frontmatter["status"] = self.settings.question_statuses[0]
+        frontmatter["tags"] = ["vaultkit/question"]
+        sources = sorted(
+            self.catalog.sources_of(topic.key), key=lambda pair: _role_order(pair[1].role)
+        )
+        self._note(question.id, "question", frontmatter, "question.md.j2", {
+            "markdown": question.markdown,
+            "context": question.context,
+            "details": question.details,
+            "topic_link": self._topic_link(ref.path, topic.key),
+            "level": question.level,
+            "level_label": _level_label(question.level),
+            "difficulty": question.difficulty,
+            "sources": [
+                {"link": self._link(ref.path, source.id), "role": listing.role}
+                for source, listing in sources
+            ],
+        })
+
+
+def _display_numbers(topics: Iterable[Topic]) -> dict[str, str]:
+    """The number in each hub's name: the list's own, else the next free whole number."""
+    topics = list(topics)
+    used = {int(t.number) for t in topics if t.number and t.number.isdigit()}
+    numbers: dict[str, str] = {}
+    counter = max(used, default=0)
+    for topic in topics:
+        if topic.number is not None:
+            numbers[topic.key] = topic.number
+        else:
+            counter += 1
+            numbers[topic.key] = str(counter)
+    return numbers
+
+
+def _groups(
+    entries: Iterable[tuple[object, dict[str, object]]],
+    order: Callable[[object], tuple[int, str]],
+    label: Callable[[object], str],
+) -> list[dict[str, object]]:
+    """Entries grouped by key, groups in `order`, entries in list order within a group."""
+    grouped: dict[object, list[dict[str, object]]] = {}
+    for key, entry in entries:
+        grouped.setdefault(key, []).append(entry)
+    return [
+        {"label": label(key), "entries": grouped[key]}
+        for key in sorted(grouped, key=order)
+    ]
+
+
+def _role_order(role: object) -> tuple[int, str]:
+    if role == CORE:
+        return (0, "")
+    if role == PRACTITIONER:
+        return (1, "")
+    return (3, "") if role is None else (2, str(role))
+
+
+def _role_label(role: object) -> str:
+    if role is None:
+        return "Reading"
+    text = str(role)
+    return text[:1].upper() + text[1:]
+
+
+def _level_order(level: object) -> tuple[int, str]:
+    order = list(LEVEL_LABELS)
+    return (order.index(level), "") if isinstance(level, Level) else (len(order), "")
+
+
+def _level_label(level: object) -> str:
+    return LEVEL_LABELS[level] if isinstance(level, Level) else "Questions"
+
+
+def _row(
+    heading: str = "", depth: int = 0, intro: str = "", link: str = "", counts: str = ""
+) -> dict[str, object]:
+    """One line of the home note's topic outline: a group heading or a topic link."""
+    return {"heading": heading, "depth": depth, "intro": intro, "link": link, "counts": counts}
+
+
+def _counts(sources: int, questions: int) -> str:
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}" + ("" if n == 1 else "s")
+
+    return f"{plural(sources, 'source')} · {plural(questions, 'question')}"

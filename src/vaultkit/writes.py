@@ -1,0 +1,77 @@
+"""Writing files without ever harming one that exists.
+
+A new file is written to a temporary name in its own folder, flushed to disk, then linked to
+its real name; `link` fails if the name exists, so a note the user made a moment ago, or a
+second vaultkit racing this one, is never overwritten, and a crash leaves either the whole file
+or none of it (plus a temporary file that the next run removes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import os
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+TEMP_SUFFIX = ".vaultkit-tmp"
+"""Temporary files are `.<name>.<random>.vaultkit-tmp`: hidden, and ours by their suffix."""
+
+
+def create_file(path: Path, data: bytes) -> bool:
+    """Write `path` if nothing is there; True if written, False if something already was."""
+    if path.exists() or path.is_symlink():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            return False
+        except OSError as exc:
+            if exc.errno not in {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV}:
+                raise
+            return _create_without_link(path, data)
+        return True
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+def _create_without_link(path: Path, data: bytes) -> bool:
+    """For file systems without hard links (some FUSE and Android mounts): exclusive create."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return True
+
+
+def remove_stale_temp_files(folders: Iterable[Path]) -> list[Path]:
+    """Delete temporary files an interrupted run left in these folders (not below them)."""
+    removed: list[Path] = []
+    for folder in folders:
+        try:
+            candidates = [p for p in folder.iterdir() if p.name.endswith(TEMP_SUFFIX)]
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for temp in candidates:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+                removed.append(temp)
+                log.info("removed a temporary file left by an interrupted run: %s", temp)
+    return removed
