@@ -38,8 +38,7 @@ def init_vault(
     """Plan the vault for the lists (the shipped ones by default) and create what is missing."""
     if vault.exists() and not vault.is_dir():
         raise VaultPathError(vault, "exists and is not a folder; name a new or existing folder")
-    has_settings = (vault / config.CONFIG_NAME).is_file()
-    settings = config.load(vault) if has_settings else Settings()
+    settings = config.load(vault)
     if links is not None:
         settings = dataclasses.replace(settings, links=links)
 
@@ -55,7 +54,6 @@ def init_vault(
         vault,
         {"reading_list": reading_path.read_bytes(), "syllabus": syllabus_path.read_bytes()},
         scaffold.scan(vault),
-        write_settings=not has_settings,
     )
     report = scaffold.apply(plan, dry_run=dry_run)
     warnings = tuple(

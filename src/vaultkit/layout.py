@@ -36,7 +36,9 @@ def safe_name(title: str) -> str:
     """A file name stem (no `.md`) for a title: portable, link-safe, short, never empty."""
     text = unicodedata.normalize("NFC", title)
     text = "".join(
-        _REPLACEMENTS.get(c, c) for c in text if unicodedata.category(c)[0] != "C"
+        " " if c.isspace() else _REPLACEMENTS.get(c, c)
+        for c in text
+        if c.isspace() or unicodedata.category(c)[0] != "C"  # control and format characters
     )
     text = " ".join(text.split())
     text = text.strip(" .-")  # no hidden files, no trailing dot or space (Windows)
@@ -69,19 +71,29 @@ class NameBook:
 
     def __init__(self, taken: set[str] | None = None) -> None:
         self._taken = {name.casefold() for name in taken or set()}
+        self._handed_out: set[str] = set()
 
     def claim(self, title: str) -> str:
+        """A new name for the title: its safe name, or that name with ` (2)`, ` (3)`…"""
         base = safe_name(title)
         name, n = base, 1
         while name.casefold() in self._taken:
             n += 1
             suffix = f" ({n})"
             name = _shorten(base[: _MAX_STEM_CHARS - len(suffix)]) + suffix
-        self._taken.add(name.casefold())
+        self.reserve(name)
         return name
+
+    def adopt(self, name: str) -> bool:
+        """Take a name that already exists on disk, unless this run handed it out already."""
+        if name.casefold() in self._handed_out:
+            return False
+        self.reserve(name)
+        return True
 
     def reserve(self, name: str) -> None:
         self._taken.add(name.casefold())
+        self._handed_out.add(name.casefold())
 
 
 @dataclass(frozen=True, slots=True)

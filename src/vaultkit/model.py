@@ -92,10 +92,12 @@ class Source:
     """Every place the list names this URL, in list order; never empty."""
     details: str = ""
     """Markdown of nested items that belong to the entry (authors, code links)."""
+    id: str = field(init=False)
+    """`s-` and a hash of the normalised URL: the same page always gets the same id."""
 
-    @property
-    def id(self) -> str:
-        return "s-" + short_hash(normalise_url(self.url))
+    def __post_init__(self) -> None:
+        # Computed once: planning a vault asks for ids thousands of times.
+        object.__setattr__(self, "id", "s-" + short_hash(normalise_url(self.url)))
 
     @property
     def first(self) -> Listing:
@@ -119,11 +121,12 @@ class Question:
     details: str = ""
     """Markdown of sub-items that are part of the question ("1. too high 2. too low")."""
     line: int = 0
+    id: str = field(init=False)
+    """`q-<topic key>-` and a hash of the question's words."""
 
-    @property
-    def id(self) -> str:
+    def __post_init__(self) -> None:
         key = _fold(" ".join((self.context, self.text, self.details)))
-        return f"q-{self.topic_key}-{short_hash(key)}"
+        object.__setattr__(self, "id", f"q-{self.topic_key}-{short_hash(key)}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,13 +17,16 @@ import yaml
 FRONTMATTER_LIMIT = 64 * 1024
 """Bytes of a note we look at for its frontmatter; larger frontmatter is not ours."""
 
+# libyaml's emitter is ~10x faster than PyYAML's own; both are the safe dumper.
+_DUMPER: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _SCALAR = re.compile(r"^(vaultkit|id):[ \t]*(.*?)[ \t]*$")
 
 
 def render_note(frontmatter: Mapping[str, object], body: str) -> str:
     """A note's text: frontmatter in the given key order, a blank-free `---` fence, the body."""
-    dumped = yaml.safe_dump(
+    dumped = yaml.dump(
         dict(frontmatter),
+        Dumper=_DUMPER,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,

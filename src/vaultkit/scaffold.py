@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -37,6 +38,7 @@ LEVEL_LABELS = {
     Level.INTERVIEW: "Interview-style",
 }
 _SKIPPED_DIRS = {"node_modules", "__pycache__"}
+_WRITERS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,13 +109,10 @@ def plan(
     vault: Path,
     lists: dict[str, bytes],
     existing: Vault,
-    *,
-    write_settings: bool = True,
 ) -> Plan:
     """Every file `init` would write, with its bytes, and which of them the vault has."""
     return _Planner(
-        catalog=catalog, settings=settings, vault=vault, lists=lists, existing=existing,
-        write_settings=write_settings,
+        catalog=catalog, settings=settings, vault=vault, lists=lists, existing=existing
     ).plan()
 
 
@@ -125,8 +124,12 @@ def apply(plan: Plan, *, dry_run: bool = False) -> Report:
         return report
     targets = [(f, inside(plan.vault, f.path)) for f in plan.to_create]
     remove_stale_temp_files({path.parent for _, path in targets})
-    for planned, path in targets:
-        if create_file(path, planned.data):
+    # Creating a file is mostly waiting on the file system (open, fsync, link), which threads
+    # overlap: a new vault's ~180 files are written in about half the time.
+    with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
+        written = list(pool.map(lambda target: create_file(target[1], target[0].data), targets))
+    for (planned, _), created in zip(targets, written, strict=True):
+        if created:
             report.created.append(planned)
         else:
             log.warning("%s appeared while writing; left as it is", planned.path)
@@ -143,14 +146,12 @@ class _Planner:
         vault: Path,
         lists: dict[str, bytes],
         existing: Vault,
-        write_settings: bool,
     ) -> None:
         self.catalog = catalog
         self.settings = settings
         self.vault = vault
         self.lists = lists
         self.existing = existing
-        self.write_settings = write_settings
         self.names = NameBook(existing.names)
         self.refs: dict[str, NoteRef] = {}
         self.numbers = _display_numbers(catalog.topics)
@@ -159,13 +160,20 @@ class _Planner:
     # -- names -------------------------------------------------------------------------------
 
     def _ref(self, note_id: str, folder: str, title: str, name: str | None = None) -> NoteRef:
-        """The note's place: where the vault has it, else a new unique name in `folder`."""
+        """The note's place: where the vault has its id, else its own name in `folder`.
+
+        A file already at that name counts as the note (the user may have rewritten it without
+        our properties): it is skipped, never duplicated as `Name (2)`.
+        """
         found = self.existing.notes_by_id.get(note_id)
         if found is not None:
             ref = NoteRef(found, title)
         else:
-            stem = self.names.claim(name if name is not None else title)
-            ref = NoteRef(PurePosixPath(folder, f"{stem}.md"), title)
+            wanted = name if name is not None else title
+            path = PurePosixPath(folder, f"{safe_name(wanted)}.md")
+            if not ((self.vault / path).is_file() and self.names.adopt(path.stem)):
+                path = PurePosixPath(folder, f"{self.names.claim(wanted)}.md")
+            ref = NoteRef(path, title)
         self.refs[note_id] = ref
         return ref
 
@@ -214,9 +222,8 @@ class _Planner:
             (self.settings.syllabus, self.lists["syllabus"]),
         ):
             self._file(PurePosixPath(relative), "list", data)
-        if self.write_settings:
-            text = render_template("vaultkit.toml.j2", settings=self.settings)
-            self._file(PurePosixPath(CONFIG_NAME), "settings", text.encode())
+        text = render_template("vaultkit.toml.j2", settings=self.settings)
+        self._file(PurePosixPath(CONFIG_NAME), "settings", text.encode())
         self._file(
             PurePosixPath(".obsidian/types.json"), "obsidian", template_bytes("obsidian/types.json")
         )

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import jinja2
 
+from vaultkit.errors import VaultkitError
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|$])")
 
 
@@ -28,7 +30,13 @@ def template_root() -> Path:
     packaged = Path(str(files("vaultkit"))) / "vault_template"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "vault_template"
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "vault_template").is_dir():
+        return checkout / "vault_template"
+    raise VaultkitError(
+        f"vaultkit's shipped lists and templates are missing from {packaged.parent}; "
+        "reinstall vaultkit (pip install --force-reinstall vaultkit)"
+    )
 
 
 def template_bytes(relative: str) -> bytes:

@@ -86,6 +86,7 @@ class _Walk:
 
 def parse(text: str) -> ReadingList:
     """Parse a reading list; entries that cannot be used become warnings, not errors."""
+    text = text.removeprefix("\ufeff")
     walk = _Walk(lines=text.splitlines())
     root = parse_sections(text)
     for section in root.walk():
@@ -192,13 +193,15 @@ def _entries(node: SyntaxTreeNode, walk: _Walk) -> list[_Entry]:
     skipped: list[ListWarning] = []
     for item in list_items(node):
         paragraph = first_paragraph(item)
-        entry = _entry(item, paragraph, walk.lines, skipped) if paragraph else None
+        why_not: list[ListWarning] = []
+        entry = _entry(item, paragraph, walk.lines, why_not) if paragraph else None
         if entry is not None:
             found.append(entry)
             continue
-        for child in item.children:
-            if is_list(child):
-                found.extend(_entries(child, walk))
+        nested = [e for child in item.children if is_list(child) for e in _entries(child, walk)]
+        found.extend(nested)
+        if not nested:  # an item that groups entries under it is not a broken entry
+            skipped.extend(why_not)
     # An item without a link among real entries is a broken entry; in a list of plain
     # bullets (a "what to skip" list, a table of contents) it is just prose.
     if found:

@@ -70,6 +70,7 @@ class _Walk:
 
 def parse(text: str) -> Syllabus:
     """Parse a syllabus; items that cannot be used become warnings, not errors."""
+    text = text.removeprefix("\ufeff")
     walk = _Walk(lines=text.splitlines())
     root = parse_sections(text)
     if root.children:
@@ -97,6 +98,9 @@ def _visit(section: Section, walk: _Walk) -> None:
     if _has_lists(section) or any(_level_of(c) for c in section.children):
         topic = _topic(section, walk, section.title)
         _collect(section, topic, None, walk)
+    elif prose := section_prose(section, walk.lines):
+        # A heading over topics (the document's title, a part) that says something.
+        walk.guidance.append((section.full_title, prose))
     for child in section.children:
         level = _level_of(child)
         if level is not None and topic is not None:
@@ -132,12 +136,13 @@ def _items(
             for child in nested:
                 _items(child, topic, level, inner, walk)
             continue
-        if not text:
+        question_text = _TAG.sub("", text, count=1).strip()
+        if not question_text:
             walk.warnings.append(ListWarning(line_of(item), "empty question; skipped"))
             continue
         question = Question(
-            text=_TAG.sub("", text, count=1) if tag else text,
-            markdown=_TAG.sub("", markdown, count=1) if tag else markdown,
+            text=question_text,
+            markdown=_TAG.sub("", markdown, count=1).strip(),
             topic_key=topic.key,
             level=level,
             difficulty=tag.group(1) if tag else None,
@@ -153,7 +158,7 @@ def _add(question: Question, walk: _Walk) -> None:
     if first is not None:
         walk.warnings.append(ListWarning(
             question.line,
-            f"question repeats line {first} of the same section; kept once",
+            f"question repeats line {first} of the same topic; kept once",
         ))
         return
     walk.seen[question.id] = question.line

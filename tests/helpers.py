@@ -1,0 +1,57 @@
+"""Reading a generated vault back, the way a user's tools would."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import yaml
+
+WIKILINK = re.compile(r"\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]")
+# A Markdown link to a note: [text](relative/path.md), skipping http(s) and anchors.
+MDLINK = re.compile(r"\[(?:[^\]\\]|\\.)*\]\((?!https?:|#)([^)\s]+\.md)\)")
+
+
+def split_note(path: Path) -> tuple[dict[str, object], str]:
+    """A note's frontmatter, parsed with plain `yaml.safe_load`, and its body."""
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\n"), f"{path} has no frontmatter"
+    end = text.index("\n---\n", 4)
+    data = yaml.safe_load(text[4:end])
+    assert isinstance(data, dict), f"{path}: frontmatter is not a mapping"
+    return data, text[end + 5:]
+
+
+def notes(vault: Path) -> list[Path]:
+    """Every Markdown note of the vault outside dot-folders."""
+    return sorted(
+        p for p in vault.rglob("*.md")
+        if not any(part.startswith(".") for part in p.relative_to(vault).parts)
+    )
+
+
+def notes_of_kind(vault: Path, kind: str) -> list[Path]:
+    found = []
+    for path in notes(vault):
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("---\n") and split_note(path)[0].get("vaultkit") == kind:
+            found.append(path)
+    return found
+
+
+def wikilink_targets(text: str) -> list[str]:
+    return [m.group(1).strip() for m in WIKILINK.finditer(text)]
+
+
+def markdown_link_targets(note: Path, text: str) -> list[Path]:
+    """Where each relative Markdown link of a note points, resolved from the note's folder."""
+    return [(note.parent / unquote(m.group(1))).resolve() for m in MDLINK.finditer(text)]
+
+
+def all_files(root: Path) -> dict[str, bytes]:
+    """Every file below `root`, by relative path, with its bytes."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*")) if p.is_file()
+    }

@@ -1,0 +1,115 @@
+"""File names, unique names, links and containment."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from vaultkit.errors import UnsafePathError
+from vaultkit.layout import NameBook, NoteRef, inside, link, safe_name
+
+FORBIDDEN = set('*"\\/<>:|?#^[]%')
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("DPO paper (Direct Preference)", "DPO paper (Direct Preference)"),
+        ("Karpathy – Deep Neural Nets: 20 Years", "Karpathy – Deep Neural Nets - 20 Years"),
+        ("Frontier / Ongoing Discourse", "Frontier - Ongoing Discourse"),
+        ("What is gradient noise, intuitively?", "What is gradient noise, intuitively"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("..", "Untitled"),
+        ("   ", "Untitled"),
+        (".hidden", "hidden"),
+        ("CON", "CON_"),
+        ("lpt1.txt", "lpt1.txt_"),
+        ("tab\there\nnewline", "tab here newline"),
+        ("[E] #tag ^block %% comment", "(E) tag block comment"),
+    ],
+)
+def test_safe_name(title: str, name: str) -> None:
+    """Titles become names without separators, link syntax, reserved names or hidden dots."""
+    assert safe_name(title) == name
+
+
+def test_safe_name_is_never_unsafe_for_any_character() -> None:
+    """Every code point below U+0300 yields a name free of forbidden and control characters."""
+    for code in range(0x300):
+        name = safe_name(f"a{chr(code)}b")
+        assert not set(name) & FORBIDDEN
+        assert all(ord(c) >= 32 for c in name)
+
+
+def test_long_titles_are_cut_at_a_word_within_limits() -> None:
+    """A long title gives a name of at most 97 characters (100 with `.md`) ending in `…`."""
+    name = safe_name("attention " * 30)
+    assert len(name) + len(".md") <= 100
+    assert name.endswith("…")
+    assert not name[:-1].endswith(" ")
+
+
+def test_long_multibyte_titles_fit_in_255_bytes() -> None:
+    """Names stay under the 255-byte limit of Linux and macOS even in four-byte characters."""
+    name = safe_name("𝔸" * 120)
+    assert len((name + ".md").encode("utf-8")) <= 255
+
+
+def test_namebook_makes_names_unique_ignoring_case() -> None:
+    """The same title twice, or in another case, gets ` (2)`, ` (3)`."""
+    book = NameBook({"home"})
+    assert book.claim("Home") == "Home (2)"
+    assert book.claim("Notes") == "Notes"
+    assert book.claim("NOTES") == "NOTES (2)"
+    assert book.claim("notes") == "notes (3)"
+
+
+def test_namebook_adopts_an_existing_name_once() -> None:
+    """An existing file's name can be adopted by one note only."""
+    book = NameBook({"Paper"})
+    assert book.adopt("Paper") is True
+    assert book.adopt("paper") is False
+    assert book.claim("Paper") == "Paper (2)"
+
+
+def test_wiki_links_show_a_label_only_when_it_differs() -> None:
+    """`[[Name]]` when the label is the name, `[[Name|Label]]` otherwise, with `|` defused."""
+    ref = NoteRef(PurePosixPath("Sources/A - B.md"), "A: B")
+    origin = PurePosixPath("Topics/T.md")
+    assert link(ref, origin, "wiki") == "[[A - B|A: B]]"
+    assert link(ref, origin, "wiki", "A - B") == "[[A - B]]"
+    assert link(ref, origin, "wiki", "x | [y]") == "[[A - B|x - (y)]]"
+
+
+def test_markdown_links_are_relative_and_encoded() -> None:
+    """Markdown links go up from the linking note's folder, with spaces as %20 and `.md` kept."""
+    ref = NoteRef(PurePosixPath("Sources/DPO paper.md"), "DPO [paper]")
+    assert link(ref, PurePosixPath("Questions/1 Topic/Q.md"), "markdown") == (
+        "[DPO \\[paper\\]](../../Sources/DPO%20paper.md)"
+    )
+    assert link(ref, PurePosixPath("Home.md"), "markdown") == (
+        "[DPO \\[paper\\]](Sources/DPO%20paper.md)"
+    )
+
+
+def test_inside_accepts_paths_in_the_vault(tmp_path: Path) -> None:
+    """A plain relative path maps to the real path inside the vault."""
+    assert inside(tmp_path, PurePosixPath("Sources/a.md")) == tmp_path.resolve() / "Sources/a.md"
+
+
+@pytest.mark.parametrize("relative", ["../x.md", "/etc/x.md", "Sources/../../x.md"])
+def test_inside_refuses_paths_that_leave(tmp_path: Path, relative: str) -> None:
+    """`..` and absolute paths are refused before anything is written."""
+    with pytest.raises(UnsafePathError, match="outside the vault"):
+        inside(tmp_path, PurePosixPath(relative))
+
+
+def test_inside_refuses_a_symlinked_folder_that_points_out(tmp_path: Path) -> None:
+    """A folder in the vault that links elsewhere is caught by resolving it."""
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (vault / "Sources").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(UnsafePathError):
+        inside(vault, PurePosixPath("Sources/a.md"))
