@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from pathlib import Path
@@ -10,9 +11,14 @@ from typing import cast
 import click
 
 from vaultkit import __version__
+from vaultkit.build import BuildResult, Survey, build_vault, open_vault, survey
 from vaultkit.config import LINK_STYLES, LinkStyle
+from vaultkit.dashboards import bar
 from vaultkit.errors import VaultkitError
 from vaultkit.initialise import InitResult, init_vault
+from vaultkit.notes import Problem
+from vaultkit.progress import TopicProgress
+from vaultkit.sync import SyncResult, sync_vault
 
 
 class _VaultkitGroup(click.Group):
@@ -28,6 +34,11 @@ class _VaultkitGroup(click.Group):
             ctx.exit(2)
 
 
+_VAULT = click.argument(
+    "vault", type=click.Path(file_okay=True, dir_okay=True, path_type=Path)
+)
+
+
 @click.group(cls=_VaultkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vaultkit")
 @click.option("-v", "--verbose", is_flag=True, help="Log what vaultkit does, step by step.")
@@ -37,8 +48,9 @@ def main(verbose: bool) -> None:
     \b
     Start with:
       vaultkit init ~/study        a vault from the shipped lists
-      vaultkit init --help         importing your own lists, link styles
+      vaultkit status ~/study      where you stand, topic by topic
     Open the folder in Obsidian (or any editor) and begin at Home.md.
+    Every command takes --help.
     """
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
@@ -47,8 +59,11 @@ def main(verbose: bool) -> None:
     )
 
 
+# --- init ---------------------------------------------------------------------------------
+
+
 @main.command()
-@click.argument("vault", type=click.Path(file_okay=True, dir_okay=True, path_type=Path))
+@_VAULT
 @click.option(
     "--readlist", "reading_list", metavar="FILE",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -77,11 +92,11 @@ def init(
     """Create a study vault in VAULT from your reading list and question syllabus.
 
     With no options it uses the lists that ship with vaultkit. It writes a note per
-    source and per question, a hub note per topic, Home.md, dashboards, your lists
-    (in Lists/) and vaultkit.toml.
+    source and per question, a hub note per topic, Home.md, your lists (in Lists/),
+    vaultkit.toml, then builds the dashboards.
 
     Safe to run again: it only creates what is missing and never changes or deletes
-    a file that exists, so your notes and edits always survive.
+    a note that exists, so your notes and edits always survive.
 
     \b
     Examples:
@@ -118,19 +133,232 @@ def _print_init(result: InitResult, *, dry_run: bool) -> None:
         f"  {len(catalog.sources)} sources · {len(catalog.questions)} questions · "
         f"{len(catalog.topics)} topics"
     )
-    created = {kind: report.count(kind) for kind in ("source", "question", "topic")}
-    if any(report.count(k, created=False) for k in ("source", "question", "topic")):
-        click.echo(
-            f"  new notes: {created['source']} sources · {created['question']} questions · "
-            f"{created['topic']} topics"
-        )
     if dry_run:
         click.echo("Nothing was written (--dry-run).")
         return
+    if result.build is not None:
+        _print_build(result.build, quiet_unchanged=True)
     click.echo("")
     click.echo("Next:")
     click.echo(f"  Open {result.vault} as a vault in Obsidian (or any editor); start at Home.md.")
-    click.echo(f"  vaultkit watch {_shell_path(result.vault)}   keeps the dashboards current")
+    click.echo(f"  vaultkit status {_shell_path(result.vault)}   where you stand, topic by topic")
+    click.echo(f"  vaultkit build {_shell_path(result.vault)}    refresh the dashboards")
+
+
+# --- build --------------------------------------------------------------------------------
+
+
+@main.command()
+@_VAULT
+def build(vault: Path) -> None:
+    """Write the dashboards of VAULT once: for cron, CI, or without a watcher.
+
+    Reads every note, then rewrites Dashboards/Progress, Unanswered questions, Reading
+    queue and Problems, each only if its text changed. A dashboard you edited by hand
+    is moved aside to "<name> (edited).md" first, never overwritten. Your notes are
+    only read.
+    """
+    root, settings = open_vault(vault)
+    _print_build(build_vault(root, settings))
+
+
+def _print_build(result: BuildResult, *, quiet_unchanged: bool = False) -> None:
+    for original, kept in result.kept:
+        click.secho(f"kept your edits to {original} in {kept}", fg="yellow", err=True)
+    if result.written:
+        click.echo(f"Dashboards written: {', '.join(_names(result.written))}.")
+    elif not quiet_unchanged:
+        click.echo("Dashboards unchanged.")
+    count = len(result.survey.problems)
+    if count:
+        click.echo(f"{_plural(count, 'problem')}: see Problems.md or run `vaultkit check`.")
+
+
+# --- status -------------------------------------------------------------------------------
+
+
+@main.command()
+@_VAULT
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON for scripts.")
+def status(vault: Path, as_json: bool) -> None:
+    """Show where you stand in VAULT: totals and each topic's coverage. Writes nothing.
+
+    \b
+    A topic is covered when its core and practitioner reading is done, its hub's
+    Summary has enough lines, and enough of its questions are refined (targets in
+    vaultkit.toml).
+    """
+    root, settings = open_vault(vault)
+    found = survey(root, settings)
+    if as_json:
+        click.echo(json.dumps(_status_json(found), indent=2, ensure_ascii=False))
+        return
+    _print_status(found)
+
+
+def _print_status(found: Survey) -> None:
+    progress = found.progress
+    required = progress.required
+    rows = [
+        ("Sources read", progress.sources_read, len(progress.sources)),
+        ("Questions drafted", progress.questions_drafted, len(progress.questions)),
+        ("Questions refined", progress.questions_refined, len(progress.questions)),
+        ("Topics covered", sum(t.covered for t in required), len(required)),
+    ]
+    click.secho(str(found.root), bold=True)
+    for label, done, total in rows:
+        click.echo(f"  {label:<18} {bar(done, total):<16} {done}/{total}")
+    if progress.topics:
+        click.echo("")
+        width = min(48, max(len(t.hub.name) for t in progress.topics))
+        for topic in progress.topics:
+            click.echo(f"  {_short(topic.hub.name, width):<{width}}  {_topic_marks(topic)}")
+    click.echo("")
+    if found.problems:
+        click.secho(f"{_plural(len(found.problems), 'problem')}: run `vaultkit check` to list "
+                    "them.", fg="yellow")
+    else:
+        click.echo("No problems.")
+
+
+def _topic_marks(topic: TopicProgress) -> str:
+    def mark(ok: bool | None, text: str) -> str:
+        if ok is None:
+            return click.style(f"· {text}", dim=True)
+        return click.style(f"✓ {text}", fg="green") if ok else click.style(f"✗ {text}", fg="red")
+
+    parts = [
+        mark(topic.core_ok, "core"),
+        mark(topic.practitioner_ok, "practitioner"),
+        mark(topic.summary_ok, "summary"),
+        mark(topic.questions_ok, f"refined {topic.refined}/{topic.questions_target}"
+             if topic.questions else "no questions"),
+    ]
+    suffix = click.style("  covered", fg="green", bold=True) if topic.covered else ""
+    optional = click.style("  (optional)", dim=True) if topic.optional else ""
+    return "  ".join(parts) + suffix + optional
+
+
+def _status_json(found: Survey) -> dict[str, object]:
+    progress = found.progress
+    required = progress.required
+    return {
+        "vault": str(found.root),
+        "sources": {
+            "total": len(progress.sources),
+            "read": progress.sources_read,
+            "by_status": progress.source_status,
+        },
+        "questions": {
+            "total": len(progress.questions),
+            "drafted": progress.questions_drafted,
+            "refined": progress.questions_refined,
+            "by_status": progress.question_status,
+        },
+        "topics_covered": sum(t.covered for t in required),
+        "topics_required": len(required),
+        "topics": [
+            {
+                "name": t.hub.name,
+                "title": t.hub.title,
+                "path": t.hub.path,
+                "tier": t.hub.tier,
+                "optional": t.optional,
+                "sources": len(t.sources),
+                "read": t.read,
+                "core": {"read": t.core_read, "total": t.core_total, "ok": t.core_ok},
+                "practitioner": {
+                    "read": t.practitioner_read,
+                    "total": t.practitioner_total,
+                    "ok": t.practitioner_ok,
+                },
+                "summary": {"lines": t.summary_lines, "ok": t.summary_ok},
+                "questions": {
+                    "total": len(t.questions),
+                    "drafted": t.drafted,
+                    "refined": t.refined,
+                    "target": t.questions_target,
+                    "ok": t.questions_ok,
+                },
+                "covered": t.covered,
+            }
+            for t in progress.topics
+        ],
+        "problems": [_problem_json(p) for p in found.problems],
+    }
+
+
+def _problem_json(problem: Problem) -> dict[str, object]:
+    return {"path": problem.path, "line": problem.line, "message": problem.message}
+
+
+# --- check --------------------------------------------------------------------------------
+
+
+@main.command()
+@_VAULT
+def check(vault: Path) -> None:
+    """List the problems in VAULT; exit 1 if there are any, 0 if none. Writes nothing.
+
+    For CI on a vault kept in git. Problems: notes that cannot be read (broken YAML,
+    not UTF-8, empty), unknown status values, a status that disagrees with the note's
+    text, broken links, duplicate ids, notes whose entries left the lists.
+    """
+    root, settings = open_vault(vault)
+    found = survey(root, settings)
+    for problem in found.problems:
+        where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+        click.echo(f"{where}: {problem.message}")
+    if found.problems:
+        click.secho(f"{_plural(len(found.problems), 'problem')}.", fg="red", err=True)
+        sys.exit(1)
+    click.echo("No problems.")
+
+
+# --- sync ---------------------------------------------------------------------------------
+
+
+@main.command()
+@_VAULT
+@click.option("--dry-run", is_flag=True, help="Print what would be created; write nothing.")
+def sync(vault: Path, dry_run: bool) -> None:
+    """Make notes for entries added to the lists inside VAULT, then build.
+
+    Add a source to Lists/Reading list.md (or a question to Lists/Question
+    syllabus.md), run sync, and its note appears (with a hub, if its topic is new).
+    Existing notes are never changed or deleted; an entry whose note you deleted is
+    reported, not re-created.
+    """
+    root, settings = open_vault(vault)
+    _print_sync(sync_vault(root, settings, dry_run=dry_run), dry_run=dry_run)
+
+
+def _print_sync(result: SyncResult, *, dry_run: bool) -> None:
+    verb = "would create" if dry_run else "created"
+    for planned in result.created:
+        click.echo(f"{verb}  {planned.path}")
+    for kind, title in result.without_notes:
+        click.echo(f"no note  {kind} “{title}” (its note was deleted; `vaultkit init` restores it)")
+    for path in result.gone:
+        click.echo(f"not listed  {path} (its entry left the lists; the note is kept)")
+    click.echo(f"{_plural(len(result.created), 'new note').capitalize()} {verb}.")
+    if result.build is not None:
+        _print_build(result.build, quiet_unchanged=True)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _names(paths: list[str]) -> list[str]:
+    return [p.rsplit("/", 1)[-1].removesuffix(".md") for p in paths]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _shell_path(path: Path) -> str:

@@ -17,6 +17,14 @@ CONFIG_NAME = "vaultkit.toml"
 
 LinkStyle = Literal["wiki", "markdown"]
 LINK_STYLES: tuple[LinkStyle, ...] = ("wiki", "markdown")
+# Status groups with meaning for the dashboards, and the status list each must come from.
+_STATUS_GROUPS = {
+    "sources_reading": "sources",
+    "sources_read": "sources",
+    "sources_summarized": "sources",
+    "questions_drafted": "questions",
+    "questions_refined": "questions",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,16 @@ class Settings:
     source_statuses: tuple[str, ...] = ("unread", "reading", "read", "summarized", "skipped")
     """Allowed `status:` values of sources, in study order; the first is a new note's."""
     question_statuses: tuple[str, ...] = ("unanswered", "drafted", "refined")
+    sources_reading: tuple[str, ...] = ("reading",)
+    """Statuses of sources being read now: the reading queue's first section."""
+    sources_read: tuple[str, ...] = ("read", "summarized")
+    """Statuses that count a source as read."""
+    sources_summarized: tuple[str, ...] = ("summarized",)
+    """Statuses that promise a written summary in the note."""
+    questions_drafted: tuple[str, ...] = ("drafted", "refined")
+    """Statuses that count a question as answered before reading."""
+    questions_refined: tuple[str, ...] = ("refined",)
+    """Statuses that count a question's answer as refined after reading."""
     targets: Targets = field(default_factory=Targets)
     reading_list: str = "Lists/Reading list.md"
     """The reading list inside the vault that `sync` reads."""
@@ -79,7 +97,7 @@ def from_dict(data: dict[str, object], path: Path) -> Settings:
     folders = _table(data, "folders", path)
     _only(folders, {f.name for f in fields(Folders)}, path, "folders.")
     statuses = _table(data, "statuses", path)
-    _only(statuses, {"sources", "questions"}, path, "statuses.")
+    _only(statuses, set(_STATUS_GROUPS) | {"sources", "questions"}, path, "statuses.")
     targets = _table(data, "targets", path)
     _only(targets, {f.name for f in fields(Targets)}, path, "targets.")
     lists = _table(data, "lists", path)
@@ -89,6 +107,13 @@ def from_dict(data: dict[str, object], path: Path) -> Settings:
     links = data.get("links", default.links)
     if links not in LINK_STYLES:
         raise ConfigError(path, f"links = {links!r}: expected one of {', '.join(LINK_STYLES)}")
+    source_statuses = _statuses(statuses, "sources", default.source_statuses, path)
+    question_statuses = _statuses(statuses, "questions", default.question_statuses, path)
+    allowed = {"sources": source_statuses, "questions": question_statuses}
+    groups = {
+        key: _subset(statuses, key, getattr(default, key), allowed[of], path)
+        for key, of in _STATUS_GROUPS.items()
+    }
     return Settings(
         folders=Folders(**{
             f.name: _folder(folders.get(f.name, getattr(default.folders, f.name)), path,
@@ -96,8 +121,13 @@ def from_dict(data: dict[str, object], path: Path) -> Settings:
             for f in fields(Folders)
         }),
         links=links,
-        source_statuses=_statuses(statuses, "sources", default.source_statuses, path),
-        question_statuses=_statuses(statuses, "questions", default.question_statuses, path),
+        source_statuses=source_statuses,
+        question_statuses=question_statuses,
+        sources_reading=groups["sources_reading"],
+        sources_read=groups["sources_read"],
+        sources_summarized=groups["sources_summarized"],
+        questions_drafted=groups["questions_drafted"],
+        questions_refined=groups["questions_refined"],
         targets=Targets(**{
             f.name: _count(targets.get(f.name, getattr(default.targets, f.name)), path,
                            f"targets.{f.name}")
@@ -146,6 +176,26 @@ def _statuses(
         raise ConfigError(path, f"statuses.{key} must be a non-empty list of strings")
     if len(set(value)) != len(value):
         raise ConfigError(path, f"statuses.{key} lists a status twice")
+    return tuple(cast("list[str]", value))
+
+
+def _subset(
+    table: dict[str, object],
+    key: str,
+    default: tuple[str, ...],
+    allowed: tuple[str, ...],
+    path: Path,
+) -> tuple[str, ...]:
+    if key not in table:  # renamed statuses keep whichever defaults still exist
+        return tuple(v for v in default if v in allowed)
+    value = table[key]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(path, f"statuses.{key} must be a list of strings")
+    unknown = [v for v in value if v not in allowed]
+    if unknown:
+        raise ConfigError(
+            path, f"statuses.{key} names {unknown[0]!r}, which is not one of: {', '.join(allowed)}"
+        )
     return tuple(cast("list[str]", value))
 
 

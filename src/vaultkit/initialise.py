@@ -6,7 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from vaultkit import config, scaffold
+from vaultkit import config, scaffold, state
+from vaultkit.build import BuildResult, build_vault
 from vaultkit.config import LinkStyle, Settings
 from vaultkit.errors import VaultPathError
 from vaultkit.lists import load_reading_list, load_syllabus
@@ -25,6 +26,8 @@ class InitResult:
     warnings: tuple[tuple[Path, ListWarning], ...]
     """Each list's warnings with the file they came from."""
     settings: Settings
+    build: BuildResult | None = None
+    """The dashboards written at the end; None for a dry run."""
 
 
 def init_vault(
@@ -52,12 +55,24 @@ def init_vault(
         catalog,
         settings,
         vault,
-        {"reading_list": reading_path.read_bytes(), "syllabus": syllabus_path.read_bytes()},
         scaffold.scan(vault),
+        {"reading_list": reading_path.read_bytes(), "syllabus": syllabus_path.read_bytes()},
     )
     report = scaffold.apply(plan, dry_run=dry_run)
+    built = None
+    if not dry_run:
+        state.remember(vault, _entry_ids(catalog))
+        built = build_vault(vault, settings)
     warnings = tuple(
         [(reading_path, w) for w in reading.warnings]
         + [(syllabus_path, w) for w in questions.warnings]
     )
-    return InitResult(vault, catalog, report, warnings, settings)
+    return InitResult(vault, catalog, report, warnings, settings, built)
+
+
+def _entry_ids(catalog: Catalog) -> list[str]:
+    return [
+        *(t.id for t in catalog.topics),
+        *(s.id for s in catalog.sources),
+        *(q.id for q in catalog.questions),
+    ]

@@ -11,8 +11,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import yaml
+
+from vaultkit import _frontmatter as fm
 
 FRONTMATTER_LIMIT = 64 * 1024
 """Bytes of a note we look at for its frontmatter; larger frontmatter is not ours."""
@@ -77,3 +80,240 @@ def _unquote(value: str) -> str:
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         return value[1:-1]
     return value
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong in the vault, said where it is."""
+
+    path: str
+    """Relative to the vault, with `/`."""
+    line: int | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRecord:
+    """What the dashboards need from one note, typed and JSON-safe."""
+
+    path: str
+    """Relative to the vault, with `/`."""
+    kind: str
+    """`source`, `question`, `topic`, `home`, `dashboard`; "" for a note vaultkit did not make."""
+    id: str
+    title: str
+    aliases: tuple[str, ...] = ()
+    status: str | None = None
+    """As written; None when the note has none."""
+    status_line: int | None = None
+    topic: str | None = None
+    """The name the `topic:` link points to (`[[Name]]` → `Name`)."""
+    also_in: tuple[str, ...] = ()
+    role: str | None = None
+    level: str | None = None
+    tier: int | None = None
+    optional: bool = False
+    url: str | None = None
+    summary_lines: int = 0
+    """Non-empty lines of your own under `## Summary` (headings and comments not counted)."""
+    before_lines: int = 0
+    """Non-empty lines under `## Answer before reading`."""
+    after_lines: int = 0
+    """Non-empty lines under `## Answer after reading`."""
+    links: tuple[str, ...] = ()
+    """Targets of the body's `[[links]]` and relative Markdown links, as written."""
+    problems: tuple[Problem, ...] = ()
+    """What is odd about the note that does not stop it from counting."""
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1].removesuffix(".md")
+
+
+_TEXT_FIELDS = ("vaultkit", "id", "title", "status", "role", "level", "url", "topic")
+_SECTIONS = {
+    "summary": "summary_lines",
+    "answer before reading": "before_lines",
+    "answer after reading": "after_lines",
+}
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$", re.M)
+_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)", re.M)
+_COMMENT = re.compile(r"<!--.*?-->|%%.*?%%", re.S)
+_WIKILINK = re.compile(r"!?\[\[([^\[\]|#^\n]+)(?:[#^][^\[\]|\n]*)?(?:\|[^\[\]\n]*)?\]\]")
+_MD_LINK = re.compile(r"\]\((?!https?:|mailto:|#)(<[^>\n]+>|[^)\s]+)\)")
+
+
+def read_note(path: Path, relative: str, statuses: Mapping[str, tuple[str, ...]]) -> (
+    NoteRecord | Problem
+):
+    """One Markdown file → its record, or the Problem that keeps it from being read.
+
+    `statuses` maps a kind (`source`, `question`) to its allowed `status:` values. Reading never
+    writes: the file's bytes and times stay as they are.
+    """
+    text = _text_of(path, relative)
+    if isinstance(text, Problem):
+        return text
+    try:
+        parts = fm.split(text)
+        props = fm.parse(parts.frontmatter) if parts.frontmatter is not None else {}
+    except fm.FrontmatterError as exc:
+        return Problem(relative, exc.line, exc.message)
+    front = parts.frontmatter or ""
+    notes: list[Problem] = [
+        Problem(relative, again, f"property `{key}` appears twice (first on line {first}); "
+                "the last one counts")
+        for key, first, again in fm.duplicate_keys(front)
+    ]
+    text_of = {key: _text(props, front, key, relative, notes) for key in _TEXT_FIELDS}
+    kind = text_of["vaultkit"] or ""
+    status = text_of["status"]
+    status_line = fm.key_line(front, "status")
+    allowed = statuses.get(kind)
+    if allowed is not None:
+        if status is None:
+            notes.append(Problem(relative, None, f"has no `status`; counted as {allowed[0]!r}"))
+        elif status not in allowed:
+            notes.append(Problem(
+                relative, status_line,
+                f"status {status!r} is not one of: {', '.join(allowed)}",
+            ))
+    stem = path.name.removesuffix(".md")
+    return NoteRecord(
+        path=relative,
+        kind=kind,
+        id=text_of["id"] or "",
+        title=text_of["title"] or stem,
+        aliases=_texts(props.get("aliases")),
+        status=status,
+        status_line=status_line,
+        topic=link_target(text_of["topic"]),
+        also_in=tuple(t for t in (link_target(v) for v in _texts(props.get("also_in"))) if t),
+        role=text_of["role"],
+        level=text_of["level"],
+        tier=_whole_number(props.get("tier")),
+        optional=props.get("optional") is True,
+        url=text_of["url"],
+        links=_links(parts.body) if kind else (),
+        problems=tuple(notes),
+        **_section_lines(parts.body),
+    )
+
+
+def _text_of(path: Path, relative: str) -> str | Problem:
+    """The note's text, or why it has none we can read."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        return Problem(relative, None, "is a folder named like a note")
+    except OSError as exc:
+        return Problem(relative, None, f"cannot be read: {exc.strerror or exc}")
+    if not data.strip():
+        return Problem(relative, None, "is empty")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return Problem(relative, line, "is not UTF-8 text")
+    if "\0" in text:
+        return Problem(relative, text[: text.index("\0")].count("\n") + 1, "holds binary data")
+    return text
+
+
+def link_target(value: str | None) -> str | None:
+    """The note a property link names: `[[Name|x]]` → `Name`, `[x](A/Name.md)` → `Name`."""
+    if not value:
+        return None
+    match = _WIKILINK.search(value)
+    if match:
+        return match.group(1).strip()
+    match = _MD_LINK.search(value)
+    if match:
+        return _md_target(match.group(1))
+    return value.strip() or None
+
+
+def _text(
+    props: Mapping[str, object], front: str, key: str, relative: str, notes: list[Problem]
+) -> str | None:
+    """A text property as the user typed it, whatever type YAML 1.1 gave it (`yes`, `12:30`)."""
+    value = props.get(key)
+    if value is None or isinstance(value, str):
+        return value.strip() or None if isinstance(value, str) else None
+    if isinstance(value, (list, dict)):
+        notes.append(Problem(relative, fm.key_line(front, key),
+                             f"property `{key}` should be text, not a list"))
+        return None
+    return fm.raw_value(front, key) or str(value)
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    return tuple(str(item) for item in items if item is not None and not isinstance(item, dict))
+
+
+def _whole_number(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def _section_lines(body: str) -> dict[str, int]:
+    """Lines of the user's own text under each heading vaultkit measures."""
+    counts = dict.fromkeys(_SECTIONS.values(), 0)
+    if "#" not in body:
+        return counts
+    if _FENCE.search(body):
+        body = _without_fences(body)
+    headings = list(_HEADING.finditer(body))
+    for n, heading in enumerate(headings):
+        field = _SECTIONS.get(heading.group(2).strip().lower())
+        if field is None:
+            continue
+        level = len(heading.group(1))
+        end = next(
+            (h.start() for h in headings[n + 1:] if len(h.group(1)) <= level), len(body)
+        )
+        content = _COMMENT.sub("", body[heading.end():end])
+        counts[field] = sum(
+            1 for line in content.splitlines() if line.strip() and not _HEADING.match(line)
+        )
+    return counts
+
+
+def _without_fences(body: str) -> str:
+    """The body with fenced code blocks blanked, so a `# comment` in code is not a heading."""
+    kept: list[str] = []
+    fence: str | None = None
+    for line in body.splitlines():
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)
+            kept.append("")
+        elif fence is not None:
+            if line.strip().startswith(fence):
+                fence = None
+            kept.append("")
+        else:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _links(body: str) -> tuple[str, ...]:
+    targets = [m.group(1).strip() for m in _WIKILINK.finditer(body)]
+    targets += [t for t in (_md_target(m.group(1)) for m in _MD_LINK.finditer(body)) if t]
+    return tuple(dict.fromkeys(targets))
+
+
+def _md_target(href: str) -> str | None:
+    href = unquote(href.strip("<>")).split("#", 1)[0]
+    return href or None

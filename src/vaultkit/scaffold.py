@@ -16,6 +16,8 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from vaultkit.config import CONFIG_NAME, Settings
+from vaultkit.dashboards import DASHBOARDS
+from vaultkit.dashboards import paths as dashboard_paths
 from vaultkit.layout import NameBook, NoteRef, inside, link, safe_name, wikilink
 from vaultkit.model import CORE, PRACTITIONER, Catalog, Level, Question, Source, Topic
 from vaultkit.notes import read_identity, render_note
@@ -26,12 +28,6 @@ log = logging.getLogger(__name__)
 
 Kind = Literal["home", "dashboard", "topic", "source", "question", "list", "settings", "obsidian"]
 
-DASHBOARDS = (
-    ("progress", "Progress", "coverage per topic: sources read, summaries, questions answered"),
-    ("unanswered", "Unanswered questions", "every question still to answer, by topic and level"),
-    ("queue", "Reading queue", "what you are reading now and what to read next, per topic"),
-    ("problems", "Problems", "notes that cannot be read, unknown statuses, broken links"),
-)
 LEVEL_LABELS = {
     Level.FOUNDATIONAL: "Foundational",
     Level.DEEP: "Deep understanding",
@@ -49,6 +45,7 @@ class PlannedFile:
     data: bytes
     existing: PurePosixPath | None = None
     """Where the vault already has this file (or the note with its id): it will be skipped."""
+    note_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,14 +79,17 @@ class Vault:
     notes_by_id: dict[str, PurePosixPath]
     names: set[str]
     """Stems of every Markdown file, for unique names."""
+    kinds: dict[str, str] = field(default_factory=dict)
+    """Id → the note's `vaultkit:` kind."""
 
 
 def scan(vault: Path) -> Vault:
     """Every Markdown file's name and every vaultkit note's id, skipping dot-folders."""
     notes_by_id: dict[str, PurePosixPath] = {}
     names: set[str] = set()
+    kinds: dict[str, str] = {}
     if not vault.is_dir():
-        return Vault(notes_by_id, names)
+        return Vault(notes_by_id, names, kinds)
     for folder, dirs, files in os.walk(vault):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
         for name in sorted(files):
@@ -98,19 +98,24 @@ def scan(vault: Path) -> Vault:
             path = Path(folder, name)
             names.add(name[:-3])
             identity = read_identity(path)
-            if identity is not None:
-                notes_by_id.setdefault(identity.id, PurePosixPath(path.relative_to(vault)))
-    return Vault(notes_by_id, names)
+            if identity is not None and identity.id not in notes_by_id:
+                notes_by_id[identity.id] = PurePosixPath(path.relative_to(vault))
+                kinds[identity.id] = identity.kind
+    return Vault(notes_by_id, names, kinds)
 
 
 def plan(
     catalog: Catalog,
     settings: Settings,
     vault: Path,
-    lists: dict[str, bytes],
     existing: Vault,
+    lists: dict[str, bytes] | None = None,
 ) -> Plan:
-    """Every file `init` would write, with its bytes, and which of them the vault has."""
+    """Every file `init` would write, with its bytes, and which of them the vault has.
+
+    `lists` holds the bytes of the reading list and syllabus to copy into the vault; without
+    it (as in `sync`, which reads them from there) they are not planned.
+    """
     return _Planner(
         catalog=catalog, settings=settings, vault=vault, lists=lists, existing=existing
     ).plan()
@@ -144,7 +149,7 @@ class _Planner:
         catalog: Catalog,
         settings: Settings,
         vault: Path,
-        lists: dict[str, bytes],
+        lists: dict[str, bytes] | None,
         existing: Vault,
     ) -> None:
         self.catalog = catalog
@@ -183,8 +188,12 @@ class _Planner:
         for list_path in (self.settings.reading_list, self.settings.syllabus):
             self.names.reserve(PurePosixPath(list_path).stem)
         self._ref("home", "", "Home")
-        for key, title, _ in DASHBOARDS:
-            self._ref(f"dashboard-{key}", folders.dashboards, title)
+        for key, relative in dashboard_paths(self.settings).items():
+            # Written by the build that follows, always at these paths; named here so Home
+            # can link to them.
+            path = PurePosixPath(relative)
+            self.names.reserve(path.stem)
+            self.refs[f"dashboard-{key}"] = NoteRef(path, path.stem)
         for topic in self.catalog.topics:
             self._ref(topic.id, folders.topics, topic.title, self._hub_name(topic))
         for source in self.catalog.sources:
@@ -204,24 +213,16 @@ class _Planner:
     def plan(self) -> Plan:
         self._assign_names()
         self._note("home", "home", self._home_frontmatter(), "home.md.j2", self._home_context())
-        for key, title, about in DASHBOARDS:
-            note_id = f"dashboard-{key}"
-            self._note(
-                note_id, "dashboard",
-                {"vaultkit": "dashboard", "id": note_id, "tags": ["vaultkit/dashboard"]},
-                "dashboard.md.j2", {"title": title, "about": about[0].upper() + about[1:]},
-            )
         for topic in self.catalog.topics:
             self._topic_note(topic)
         for source in self.catalog.sources:
             self._source_note(source)
         for question in self.catalog.questions:
             self._question_note(question)
-        for relative, data in (
-            (self.settings.reading_list, self.lists["reading_list"]),
-            (self.settings.syllabus, self.lists["syllabus"]),
-        ):
-            self._file(PurePosixPath(relative), "list", data)
+        if self.lists is not None:
+            self._file(PurePosixPath(self.settings.reading_list), "list",
+                       self.lists["reading_list"])
+            self._file(PurePosixPath(self.settings.syllabus), "list", self.lists["syllabus"])
         text = render_template("vaultkit.toml.j2", settings=self.settings)
         self._file(PurePosixPath(CONFIG_NAME), "settings", text.encode())
         self._file(
@@ -245,12 +246,14 @@ class _Planner:
         existing = self.existing.notes_by_id.get(note_id)
         if existing is not None:
             # Rendering a note we will not write is wasted work on every re-run.
-            self.files.append(PlannedFile(ref.path, kind, b"", existing))
+            self.files.append(PlannedFile(ref.path, kind, b"", existing, note_id))
             return
         body = render_template(template, **context)
         data = render_note(frontmatter, body).encode("utf-8")
         on_disk = (self.vault / ref.path).exists()
-        self.files.append(PlannedFile(ref.path, kind, data, ref.path if on_disk else None))
+        self.files.append(
+            PlannedFile(ref.path, kind, data, ref.path if on_disk else None, note_id)
+        )
 
     def _link(self, origin: PurePosixPath, note_id: str, label: str | None = None) -> str:
         return link(self.refs[note_id], origin, self.settings.links, label)

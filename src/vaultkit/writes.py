@@ -61,6 +61,33 @@ def _create_without_link(path: Path, data: bytes) -> bool:
     return True
 
 
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` all at once: readers see the old file or the new, never half.
+
+    The temporary file sits in the same folder (so `os.replace` is atomic) and is flushed to
+    disk first; an existing file's permission bits are kept. On failure the old file is
+    untouched and the temporary file is removed.
+    """
+    try:
+        mode: int | None = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            temp.chmod(mode)  # the umask may have narrowed what os.open was given
+        temp.replace(path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        raise
+
+
 def remove_stale_temp_files(folders: Iterable[Path]) -> list[Path]:
     """Delete temporary files an interrupted run left in these folders (not below them)."""
     removed: list[Path] = []

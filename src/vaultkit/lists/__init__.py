@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from vaultkit.config import Settings
 from vaultkit.errors import ListError
 from vaultkit.lists.readlist import parse as parse_reading_list
 from vaultkit.lists.syllabus import parse as parse_syllabus
-from vaultkit.model import ReadingList, Syllabus
+from vaultkit.model import Catalog, ReadingList, Syllabus, combine
 
 __all__ = [
+    "load_catalog",
     "load_reading_list",
     "load_syllabus",
     "parse_reading_list",
@@ -70,3 +72,17 @@ def read_list_text(path: Path) -> str:
     if not text.strip():
         raise ListError(path, "is empty")
     return text
+
+
+def load_catalog(root: Path, settings: Settings) -> Catalog | None:
+    """What the lists inside the vault describe; None when the vault holds neither list.
+
+    A list that is present but unusable raises `ListError`; a missing one counts as empty.
+    """
+    reading_path = root / settings.reading_list
+    syllabus_path = root / settings.syllabus
+    if not reading_path.exists() and not syllabus_path.exists():
+        return None
+    reading = load_reading_list(reading_path) if reading_path.exists() else ReadingList((), ())
+    syllabus = load_syllabus(syllabus_path) if syllabus_path.exists() else Syllabus((), ())
+    return combine(reading, syllabus)

@@ -1,0 +1,150 @@
+"""Finding and parsing a note's YAML frontmatter without letting a hostile note hurt us.
+
+Used by `notes` only. libyaml's loader segfaults on deeply nested input (~50,000 `[`, or as
+many compact `- - -`), and YAML aliases can expand without bound when a value is traversed,
+so both are refused by cheap checks *before* the C parser sees the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+LIMIT_BYTES = 64 * 1024
+"""Frontmatter larger than this is not parsed: no real note needs it, and it bounds the work."""
+MAX_DEPTH = 32
+"""Deepest nesting of flow collections or compact block sequences we let the parser see."""
+MAX_INDENT = 256
+
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Quoted scalars and comments hold text, never structure: removed before looking for it.
+_QUOTED_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"\\]|\\.)*\"|(?:^|(?<=\s))#[^\n]*", re.M)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_COMPACT = re.compile(rf"^[ \t]*(?:[-?:][ \t]+){{{MAX_DEPTH + 1},}}", re.M)
+_DEEP_INDENT = re.compile(rf"^ {{{MAX_INDENT + 1},}}\S", re.M)
+_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[\]{},])[&*][^\s\[\]{},]")
+_TOP_KEY = re.compile(r"^([^\s#'\"\-?:][^:\n]*?)[ \t]*:(?:[ \t]|$)", re.M)
+
+
+class FrontmatterError(Exception):
+    """Frontmatter that cannot be used; `line` is 1-based in the note file."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A note cut at its frontmatter fences."""
+
+    frontmatter: str | None
+    """The YAML between the fences, or None when the note has no frontmatter."""
+    body: str
+    body_line: int
+    """1-based line of the note where the body starts."""
+
+
+def split(text: str) -> Split:
+    """Obsidian's rule: frontmatter only when `---` is the very first line, up to the next `---`.
+
+    Raises FrontmatterError for an opening fence that is never closed.
+    """
+    if not text.startswith("---"):
+        return Split(None, text, 1)
+    first_end = text.find("\n")
+    if first_end == -1 or text[3:first_end].strip():
+        return Split(None, text, 1)  # "---" then text on the same line: not a fence
+    match = re.search(r"^---[ \t]*\r?$", text[first_end + 1:], re.M)
+    if match is None:
+        raise FrontmatterError("frontmatter opened on line 1 is never closed with `---`", 1)
+    start = first_end + 1
+    end = start + match.start()
+    after = text.find("\n", start + match.end())
+    body = "" if after == -1 else text[after + 1:]
+    front = text[start:end]
+    return Split(front, body, 2 + front.count("\n") + 1)
+
+
+def parse(front: str) -> dict[str, object]:
+    """The frontmatter as a mapping, or FrontmatterError with the line of the fault."""
+    if len(front.encode("utf-8")) > LIMIT_BYTES:
+        raise FrontmatterError(
+            f"frontmatter is larger than {LIMIT_BYTES // 1024} KiB; not read", 1
+        )
+    _refuse_bombs(front)
+    try:
+        data = yaml.load(front, Loader=_LOADER)  # noqa: S506 - a safe loader, C or Python
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark is not None else 1
+        raise FrontmatterError(f"broken YAML: {exc.problem or exc.context}", line) from None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        raise FrontmatterError(f"broken YAML: {exc}", 1) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        raise FrontmatterError(f"frontmatter is {kind}, not properties (`key: value` lines)", 2)
+    return {str(key): value for key, value in data.items()}
+
+
+def duplicate_keys(front: str) -> list[tuple[str, int, int]]:
+    """Top-level keys written twice: (key, first line, repeated line). YAML keeps the last."""
+    seen: dict[str, int] = {}
+    repeats: list[tuple[str, int, int]] = []
+    for match in _TOP_KEY.finditer(front):
+        key = match.group(1).strip()
+        line = front.count("\n", 0, match.start()) + 2
+        if key in seen:
+            repeats.append((key, seen[key], line))
+        else:
+            seen[key] = line
+    return repeats
+
+
+def raw_value(front: str, key: str) -> str | None:
+    """The text after `key:` on its line, unquoted: what the user typed, before YAML typed it."""
+    match = re.search(rf"^{re.escape(key)}[ \t]*:[ \t]*(.*?)[ \t]*$", front, re.M)
+    if match is None:
+        return None
+    value = re.sub(r"[ \t]+#.*$", "", match.group(1))
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    return value or None
+
+
+def key_line(front: str, key: str) -> int | None:
+    """1-based line in the note of a top-level key."""
+    match = re.search(rf"^{re.escape(key)}[ \t]*:", front, re.M)
+    return None if match is None else front.count("\n", 0, match.start()) + 2
+
+
+def _refuse_bombs(front: str) -> None:
+    structure = _QUOTED_OR_COMMENT.sub("", front)
+    depth = deepest = 0
+    for bracket in _NOT_BRACKET.sub("", structure):
+        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            raise FrontmatterError(f"frontmatter nests deeper than {MAX_DEPTH} levels; not read")
+    if _COMPACT.search(structure) or _DEEP_INDENT.search(structure):
+        raise FrontmatterError(f"frontmatter nests deeper than {MAX_DEPTH} levels; not read")
+    if _MAYBE_ALIAS.search(structure) and _has_alias(front):
+        raise FrontmatterError(
+            "frontmatter uses YAML anchors or aliases (&name, *name); not read"
+        )
+
+
+def _has_alias(front: str) -> bool:
+    """Ask PyYAML's pure-Python scanner, which tokenises without building or recursing."""
+    try:
+        for token in yaml.scan(front, Loader=yaml.SafeLoader):
+            if isinstance(token, (yaml.AliasToken, yaml.AnchorToken)):
+                return True
+    except yaml.YAMLError:
+        return False  # the real parse reports the syntax error with its line
+    return False

@@ -1,0 +1,263 @@
+"""VaultIndex: every note of a vault as a record, kept current by full scans or by paths.
+
+Notes are found by `id`, never by file name, so renamed and moved notes keep counting. A
+full scan reuses records from an on-disk cache for files whose size and mtime are unchanged;
+the cache lives in `.vaultkit/cache/` (marked with CACHEDIR.TAG, ignored by git) and is safe to
+delete at any time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from vaultkit import __version__
+from vaultkit.config import Settings
+from vaultkit.notes import NoteRecord, Problem, read_note
+from vaultkit.writes import atomic_write
+
+log = logging.getLogger(__name__)
+
+STATE_DIR = ".vaultkit"
+CACHE_FILE = f"{STATE_DIR}/cache/index.json"
+_CACHE_FORMAT = 1
+_RACY_SECONDS = 2.0
+"""A file changed this recently may change again within its mtime tick: never cached."""
+_SKIPPED_DIRS = {"node_modules", "__pycache__"}
+
+
+def is_ignored(relative: str) -> bool:
+    """True for paths the index never reads: dot-folders and files, and tool folders."""
+    parts = relative.split("/")
+    return any(p.startswith(".") or p in _SKIPPED_DIRS for p in parts)
+
+
+class VaultIndex:
+    """The notes of one vault. Not thread-safe: one owner calls `scan`, `update`, `remove`."""
+
+    def __init__(self, root: Path, settings: Settings, *, use_cache: bool = True) -> None:
+        self.root = root
+        self.settings = settings
+        self.use_cache = use_cache
+        self.records: dict[str, NoteRecord] = {}
+        """Relative path → record, for every note that could be read."""
+        self.failures: dict[str, Problem] = {}
+        """Relative path → why the note could not be read."""
+        self.attachments: set[str] = set()
+        """Relative paths of files that are not notes (images, PDFs), for link checks."""
+        self._stats: dict[str, tuple[int, int]] = {}
+        self._statuses = {
+            "source": settings.source_statuses,
+            "question": settings.question_statuses,
+        }
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def scan(self) -> None:
+        """Read the whole vault again; unchanged files come from the cache when there is one."""
+        cache = self._load_cache() if self.use_cache else {}
+        self.records.clear()
+        self.failures.clear()
+        self.attachments.clear()
+        self._stats.clear()
+        reused = 0
+        for relative, path in self._walk():
+            if not relative.endswith(".md"):
+                self.attachments.add(relative)
+                continue
+            stat = _stat(path)
+            hit = cache.get(relative)
+            if stat is not None and hit is not None and hit[0] == stat:
+                self._store(relative, hit[1], stat)
+                reused += 1
+            else:
+                self._store(relative, self._read(path, relative), stat)
+        log.info("scanned %d notes (%d from cache)", len(self._stats), reused)
+        if self.use_cache:
+            self._save_cache()
+
+    def update(self, paths: Iterable[Path | str]) -> set[str]:
+        """Re-read these files (created, changed or gone); the relative paths that changed."""
+        changed: set[str] = set()
+        for relative in self._relatives(paths):
+            path = self.root / relative
+            if path.is_dir() and not relative.endswith(".md"):
+                # A folder created or moved in: every note below it is new to us.
+                changed |= self.update(p for p, _ in self._walk(path))
+                continue
+            below = [known for known in self._stats if known.startswith(f"{relative}/")]
+            if below and not path.exists():
+                changed |= self.remove(below)  # a folder deleted or moved away
+                continue
+            if not relative.endswith(".md"):
+                if path.is_file():
+                    self.attachments.add(relative)
+                else:
+                    self.attachments.discard(relative)
+                continue
+            if path.exists():
+                self._store(relative, self._read(path, relative), _stat(path))
+            else:
+                self._forget(relative)
+            changed.add(relative)
+        return changed
+
+    def remove(self, paths: Iterable[Path | str]) -> set[str]:
+        """Forget these files, as after a delete or the source side of a move."""
+        gone: set[str] = set()
+        for relative in self._relatives(paths):
+            self.attachments.discard(relative)
+            below = [k for k in self._stats if k == relative or k.startswith(f"{relative}/")]
+            for known in below:
+                self._forget(known)
+                gone.add(known)
+        return gone
+
+    def save_cache(self) -> None:
+        """Write the cache now (a watcher calls this now and then, `scan` does it itself)."""
+        if self.use_cache:
+            self._save_cache()
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def notes(self, kind: str | None = None) -> Iterator[NoteRecord]:
+        """Records in path order, optionally of one `vaultkit:` kind."""
+        for relative in sorted(self.records):
+            record = self.records[relative]
+            if kind is None or record.kind == kind:
+                yield record
+
+    def by_id(self) -> dict[str, list[NoteRecord]]:
+        """Each id of a vaultkit note → the notes that carry it (more than one is a problem)."""
+        found: dict[str, list[NoteRecord]] = {}
+        for record in self.notes():
+            if record.kind and record.id:
+                found.setdefault(record.id, []).append(record)
+        return found
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _read(self, path: Path, relative: str) -> NoteRecord | Problem:
+        return read_note(path, relative, self._statuses)
+
+    def _store(
+        self, relative: str, result: NoteRecord | Problem, stat: tuple[int, int] | None
+    ) -> None:
+        self.records.pop(relative, None)
+        self.failures.pop(relative, None)
+        if isinstance(result, NoteRecord):
+            self.records[relative] = result
+        else:
+            self.failures[relative] = result
+        self._stats[relative] = stat or (0, -1)
+
+    def _forget(self, relative: str) -> None:
+        self.records.pop(relative, None)
+        self.failures.pop(relative, None)
+        self._stats.pop(relative, None)
+
+    def _walk(self, top: Path | None = None) -> Iterator[tuple[str, Path]]:
+        """(relative, path) of every file below `top`, and of folders named like notes."""
+        for folder, dirs, files in os.walk(top or self.root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
+            base = Path(folder)
+            prefix = base.relative_to(self.root).as_posix()
+            # A folder called `x.md` is listed too, so that it is reported, not skipped.
+            names = sorted([*files, *(d for d in dirs if d.endswith(".md"))])
+            for name in names:
+                if name.startswith("."):
+                    continue
+                yield (name if prefix == "." else f"{prefix}/{name}"), base / name
+
+    def _relatives(self, paths: Iterable[Path | str]) -> Iterator[str]:
+        for path in paths:
+            candidate = Path(path)
+            if candidate.is_absolute():
+                try:
+                    candidate = candidate.relative_to(self.root)
+                except ValueError:
+                    continue  # not in this vault
+            relative = candidate.as_posix()
+            if relative not in {"", "."} and not is_ignored(relative):
+                yield relative
+
+    # -- cache -------------------------------------------------------------------------------
+
+    def _cache_key(self) -> str:
+        # Records depend on the allowed statuses (their problems name them) and on our code.
+        text = json.dumps([__version__, self._statuses], sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def _load_cache(self) -> dict[str, tuple[tuple[int, int], NoteRecord | Problem]]:
+        path = self.root / CACHE_FILE
+        try:
+            data = json.loads(path.read_bytes())
+            if data.get("format") != _CACHE_FORMAT or data.get("key") != self._cache_key():
+                return {}
+            return {
+                relative: ((entry[0], entry[1]), _from_json(entry[2]))
+                for relative, entry in data["notes"].items()
+            }
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+            log.info("index cache %s unusable (%s); reading every note", path, exc)
+            return {}
+
+    def _save_cache(self) -> None:
+        cutoff = time.time_ns() - int(_RACY_SECONDS * 1e9)
+        notes: dict[str, list[Any]] = {}
+        for relative, (mtime, size) in self._stats.items():
+            if size < 0 or mtime > cutoff:
+                continue
+            result = self.records.get(relative) or self.failures.get(relative)
+            if result is not None:
+                notes[relative] = [mtime, size, _to_json(result)]
+        payload = {"format": _CACHE_FORMAT, "key": self._cache_key(), "notes": notes}
+        folder = self.root / CACHE_FILE
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            tag = folder.parent / "CACHEDIR.TAG"
+            if not tag.exists():
+                tag.write_text(
+                    "Signature: 8a477f597d28d172789f06886806bc55\n"
+                    "# vaultkit's index cache: safe to delete; it is rebuilt on the next run.\n",
+                    encoding="utf-8",
+                )
+                (folder.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+            data = json.dumps(payload, separators=(",", ":")).encode("utf-8")
+            if not folder.is_file() or folder.read_bytes() != data:
+                atomic_write(folder, data)
+        except OSError as exc:
+            log.warning("could not write the index cache %s: %s", folder, exc)
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _to_json(result: NoteRecord | Problem) -> dict[str, Any]:
+    data = dataclasses.asdict(result)
+    data["_type"] = "note" if isinstance(result, NoteRecord) else "problem"
+    return data
+
+
+def _from_json(data: dict[str, Any]) -> NoteRecord | Problem:
+    kind = data.pop("_type")
+    if kind == "problem":
+        return Problem(**data)
+    for key in ("aliases", "also_in", "links"):
+        data[key] = tuple(data[key])
+    data["problems"] = tuple(Problem(**p) for p in data["problems"])
+    return NoteRecord(**data)

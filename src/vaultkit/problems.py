@@ -1,0 +1,124 @@
+"""What `check` and Problems.md report: notes that cannot be read, statuses that disagree with
+what the note says, broken links, duplicate ids, notes whose entries left the lists.
+
+Pure: the index (and optionally the lists' catalog) in, a sorted list of Problems out. A problem
+in one note never stops the others from being counted; this only says where to look.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+
+from vaultkit.config import Settings
+from vaultkit.index import VaultIndex
+from vaultkit.model import Catalog
+from vaultkit.notes import NoteRecord, Problem
+
+_LINKING_KINDS = {"source", "question", "topic", "home"}
+
+
+def find_problems(
+    index: VaultIndex,
+    settings: Settings,
+    *,
+    catalog: Catalog | None = None,
+    dashboards: Iterable[str] = (),
+    extra: Iterable[Problem] = (),
+) -> list[Problem]:
+    """Every problem in the vault, sorted by path and line.
+
+    `dashboards` are the relative paths where vaultkit writes its dashboards: any other note
+    with a dashboard's id is a copy kept aside from a hand edit.
+    """
+    found: list[Problem] = [*index.failures.values(), *extra]
+    for record in index.notes():
+        found.extend(record.problems)
+        found.extend(_disagreements(record, settings))
+    dashboards = set(dashboards)
+    found.extend(_broken_links(index, dashboards))
+    found.extend(_duplicates(index, dashboards))
+    if catalog is not None:
+        found.extend(_left_the_lists(index, catalog, settings))
+    unique = dict.fromkeys(found)
+    return sorted(unique, key=lambda p: (p.path, p.line or 0, p.message))
+
+
+def _disagreements(record: NoteRecord, settings: Settings) -> list[Problem]:
+    """Where a note's status and its text tell different stories."""
+    line = record.status_line
+    if record.kind == "question":
+        status = record.status or settings.question_statuses[0]
+        if status not in settings.questions_drafted and record.before_lines:
+            return [Problem(record.path, line, f"status is {status!r} but “Answer before reading”"
+                            " has text; set `status: drafted`?")]
+        if status in settings.questions_refined and not record.after_lines:
+            return [Problem(record.path, line, f"status is {status!r} but “Answer after reading”"
+                            " is empty")]
+    if record.kind == "source":
+        status = record.status or settings.source_statuses[0]
+        if status in settings.sources_summarized and not record.summary_lines:
+            return [Problem(record.path, line, f"status is {status!r} but the Summary section "
+                            "is empty")]
+    return []
+
+
+def _broken_links(index: VaultIndex, dashboards: set[str]) -> list[Problem]:
+    # Dashboards count as present even before the build that writes them.
+    paths = {*index.records, *index.failures, *index.attachments, *dashboards}
+    names = {posixpath.basename(p).casefold() for p in paths}
+    names |= {n.removesuffix(".md") for n in names if n.endswith(".md")}
+
+    def resolves(record: NoteRecord, target: str) -> bool:
+        if target.casefold() in names:
+            return True
+        folder = posixpath.dirname(record.path)
+        for candidate in (posixpath.normpath(posixpath.join(folder, target)), target):
+            for form in (candidate, f"{candidate}.md"):
+                if form in paths:
+                    return True
+        return posixpath.basename(target).casefold() in names
+
+    found: list[Problem] = []
+    for record in index.notes():
+        if record.kind not in _LINKING_KINDS:
+            continue
+        targets = [*record.links]
+        targets += [t for t in (record.topic, *record.also_in) if t]
+        found.extend(
+            Problem(record.path, None, f"link to “{target}” finds no note")
+            for target in dict.fromkeys(targets)
+            if not resolves(record, target)
+        )
+    return found
+
+
+def _duplicates(index: VaultIndex, dashboards: set[str]) -> list[Problem]:
+    found: list[Problem] = [
+        Problem(record.path, None, "your edits to a generated dashboard, kept aside when "
+                "vaultkit rewrote it; copy what you need, then delete this note")
+        for record in index.notes("dashboard")
+        if dashboards and record.path not in dashboards
+    ]
+    for note_id, records in index.by_id().items():
+        if len(records) > 1 and records[0].kind != "dashboard":
+            for record in records:
+                others = ", ".join(r.path for r in records if r is not record)
+                found.append(Problem(record.path, None,
+                                     f"id {note_id!r} is also used by {others}"))
+    return found
+
+
+def _left_the_lists(index: VaultIndex, catalog: Catalog, settings: Settings) -> list[Problem]:
+    listed = {
+        "source": ({s.id for s in catalog.sources}, settings.reading_list),
+        "question": ({q.id for q in catalog.questions}, settings.syllabus),
+        "topic": ({t.id for t in catalog.topics}, settings.reading_list),
+    }
+    found: list[Problem] = []
+    for record in index.notes():
+        ids, source = listed.get(record.kind, (None, ""))
+        if ids is not None and record.id and record.id not in ids:
+            found.append(Problem(record.path, None, f"its entry is no longer in {source}; "
+                                 "keep the note, or delete it if you are done with it"))
+    return found

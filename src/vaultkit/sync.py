@@ -1,0 +1,86 @@
+"""`vaultkit sync`: notes for the entries added to the lists inside the vault, then a build.
+
+Only entries that are new since vaultkit last made notes get one: an entry whose note the user
+deleted stays deleted (and is reported). No existing note is ever changed or deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from vaultkit import scaffold, state
+from vaultkit.build import BuildResult, build_vault
+from vaultkit.config import Settings
+from vaultkit.errors import VaultkitError
+from vaultkit.lists import load_catalog
+from vaultkit.model import Catalog
+
+_NOTE_KINDS = ("topic", "source", "question")
+
+
+class NoListsError(VaultkitError):
+    """The vault has neither list where its settings say."""
+
+    hint = "Run `vaultkit init` on it, or set [lists] in its vaultkit.toml."
+
+    def __init__(self, root: Path, settings: Settings) -> None:
+        super().__init__(
+            f"{root}: no lists to sync: neither {settings.reading_list} nor "
+            f"{settings.syllabus} exists"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    created: list[scaffold.PlannedFile] = field(default_factory=list)
+    without_notes: list[tuple[str, str]] = field(default_factory=list)
+    """(kind, title) of entries whose notes were deleted; not re-created."""
+    gone: list[PurePosixPath] = field(default_factory=list)
+    """Notes whose entries are no longer in the lists; left as they are."""
+    build: BuildResult | None = None
+
+
+def sync_vault(root: Path, settings: Settings, *, dry_run: bool = False) -> SyncResult:
+    catalog = load_catalog(root, settings)
+    if catalog is None:
+        raise NoListsError(root, settings)
+    existing = scaffold.scan(root)
+    known = state.known_ids(root)
+    if known is None:  # no record (deleted, or a vault from elsewhere): what has notes
+        known = set(existing.notes_by_id)
+    plan = scaffold.plan(catalog, settings, root, existing)
+    new = [
+        f for f in plan.to_create
+        if f.kind in _NOTE_KINDS and f.note_id is not None and f.note_id not in known
+    ]
+    titles = _titles(catalog)
+    listed = set(titles)
+    result = SyncResult(
+        created=new,
+        without_notes=sorted(
+            titles[i] for i in listed & known if i not in existing.notes_by_id
+        ),
+        gone=sorted(
+            path for note_id, path in existing.notes_by_id.items()
+            if note_id not in listed and existing.kinds.get(note_id) in _NOTE_KINDS
+        ),
+    )
+    if dry_run:
+        return result
+    report = scaffold.apply(scaffold.Plan(root, tuple(new)))
+    state.remember(root, [f.note_id for f in report.created if f.note_id])
+    return SyncResult(
+        created=report.created,
+        without_notes=result.without_notes,
+        gone=result.gone,
+        build=build_vault(root, settings),
+    )
+
+
+def _titles(catalog: Catalog) -> dict[str, tuple[str, str]]:
+    return {
+        **{t.id: ("topic", t.title) for t in catalog.topics},
+        **{s.id: ("source", s.title) for s in catalog.sources},
+        **{q.id: ("question", q.text) for q in catalog.questions},
+    }
