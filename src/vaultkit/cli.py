@@ -16,6 +16,7 @@ from vaultkit.config import LINK_STYLES, LinkStyle
 from vaultkit.dashboards import bar
 from vaultkit.errors import VaultkitError
 from vaultkit.initialise import InitResult, init_vault
+from vaultkit.live import watch_vault
 from vaultkit.notes import Problem
 from vaultkit.progress import TopicProgress
 from vaultkit.sync import SyncResult, sync_vault
@@ -344,6 +345,39 @@ def _print_sync(result: SyncResult, *, dry_run: bool) -> None:
     click.echo(f"{_plural(len(result.created), 'new note').capitalize()} {verb}.")
     if result.build is not None:
         _print_build(result.build, quiet_unchanged=True)
+
+
+# --- watch --------------------------------------------------------------------------------
+
+
+@main.command()
+@_VAULT
+@click.option(
+    "--debounce", "debounce_ms", type=click.IntRange(10, 10_000), default=100, show_default=True,
+    metavar="MS",
+    help="Quiet time after the last save before rebuilding, in milliseconds.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log every batch of events and rebuild.")
+def watch(vault: Path, debounce_ms: int, verbose: bool) -> None:
+    """Keep the dashboards of VAULT current while you study; stop with Ctrl-C.
+
+    Rebuilds within about a second of any save, in Obsidian or any editor: only the
+    notes that changed are re-read. Saving a list in Lists/ adds notes for its new
+    entries (like `vaultkit sync`). One line is logged per rebuild.
+
+    \b
+    Keep it running in the background with, for example:
+      nohup vaultkit watch ~/study > ~/.vaultkit-watch.log 2>&1 &
+    or a systemd user unit / launchd agent (see the README).
+    """
+    root, settings = open_vault(vault)
+    logging.getLogger("vaultkit").setLevel(logging.DEBUG if verbose else logging.INFO)
+    for handler in logging.getLogger().handlers:  # a long-running log wants the time
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    click.echo(f"Watching {root} (Ctrl-C to stop).", err=True)
+    quiet = debounce_ms / 1000
+    watch_vault(root, settings, quiet=quiet, max_wait=max(1.0, 10 * quiet))
+    click.echo("Stopped.", err=True)
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -41,7 +41,10 @@ class SyncResult:
     build: BuildResult | None = None
 
 
-def sync_vault(root: Path, settings: Settings, *, dry_run: bool = False) -> SyncResult:
+def sync_vault(
+    root: Path, settings: Settings, *, dry_run: bool = False, build: bool = True
+) -> SyncResult:
+    """Create notes for new entries; `build=False` leaves the dashboards to the caller."""
     catalog = load_catalog(root, settings)
     if catalog is None:
         raise NoListsError(root, settings)
@@ -74,7 +77,7 @@ def sync_vault(root: Path, settings: Settings, *, dry_run: bool = False) -> Sync
         created=report.created,
         without_notes=result.without_notes,
         gone=result.gone,
-        build=build_vault(root, settings),
+        build=build_vault(root, settings) if build else None,
     )
 
 

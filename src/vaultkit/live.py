@@ -1,0 +1,186 @@
+"""`vaultkit watch`: a live index that follows the watcher's batches and rebuilds dashboards.
+
+The glue between `watch` (which knows only paths) and the index, sync and dashboards (which
+know nothing of events). One concise log line per rebuild.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+from vaultkit.build import build_vault
+from vaultkit.config import Settings
+from vaultkit.errors import VaultkitError
+from vaultkit.index import VaultIndex
+from vaultkit.lock import VaultLock
+from vaultkit.sync import sync_vault
+from vaultkit.watch import WATCH_LIMIT_HELP, Change, RootGone, Watcher, WatchLimitError
+
+log = logging.getLogger(__name__)
+
+
+class VaultGoneError(VaultkitError):
+    """The vault folder was deleted or moved while it was watched."""
+
+    def __init__(self, vault: Path) -> None:
+        super().__init__(f"{vault} was removed or moved away; stopped watching")
+
+
+@dataclass(slots=True)
+class LiveVault:
+    """The vault's index, kept current batch by batch, and the dashboards rebuilt after each."""
+
+    root: Path
+    settings: Settings
+    index: VaultIndex = field(init=False)
+    rebuilds: int = 0
+    """Batches handled; tests and the log count on it."""
+    _held: set[str] = field(default_factory=set)
+    """Notes that vanished or were emptied in the last batch, kept one more round."""
+    _recheck: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.index = VaultIndex(self.root, self.settings)
+
+    def start(self) -> None:
+        """The initial full scan and build."""
+        started = time.perf_counter()
+        self.index.scan()
+        result = build_vault(self.root, self.settings, self.index)
+        log.info("initial build: %d notes, dashboards %s (%d ms)", len(self.index.records),
+                 _written(result.written), _ms(started))
+
+    def on_change(self, change: Change) -> None:
+        """Handle one batch: re-read what changed, sync on a list edit, rebuild dashboards."""
+        started = time.perf_counter()
+        self.rebuilds += 1
+        if change.full:
+            self.index.scan()
+            self._held.clear()
+            touched = ["everything"]
+        else:
+            touched = sorted(self._update(change.paths))
+        lists = {self.settings.reading_list, self.settings.syllabus}
+        if lists & change.paths:
+            created = sync_vault(self.root, self.settings, build=False).created
+            if created:
+                self.index.update(str(f.path) for f in created)
+                log.info("sync: %d new notes from the lists", len(created))
+        result = build_vault(self.root, self.settings, self.index)
+        for original, kept in result.kept:
+            log.warning("kept your edits to %s in %s", original, kept)
+        log.info("rebuilt for %s: dashboards %s (%d ms)", _shorten(touched),
+                 _written(result.written), _ms(started))
+
+    def take_rechecks(self) -> list[str]:
+        """Paths to look at again after a quiet window (see `_update`)."""
+        paths, self._recheck = self._recheck, []
+        return paths
+
+    def _update(self, paths: frozenset[str]) -> set[str]:
+        """Re-read the paths; a note that vanished or became empty is kept for one more round.
+
+        Editors save by renaming the note away and writing a new one (vim), or by truncating it
+        and writing again (VS Code): a rebuild caught in between must not drop the note.
+        """
+        settled: list[str] = []
+        for relative in paths:
+            path = self.root / relative
+            transient = relative in self.index.records and (
+                not path.exists() or (path.is_file() and path.stat().st_size == 0)
+            )
+            if transient and relative not in self._held:
+                self._held.add(relative)
+                self._recheck.append(relative)
+            else:
+                self._held.discard(relative)
+                settled.append(relative)
+        return self.index.update(settled)
+
+
+def watch_vault(
+    root: Path,
+    settings: Settings,
+    *,
+    quiet: float = 0.1,
+    max_wait: float = 1.0,
+    reconcile_every: float = 300.0,
+) -> None:
+    """Watch until SIGINT or SIGTERM (returns) or until the vault disappears (raises)."""
+    with VaultLock(root):
+        live = LiveVault(root, settings)
+        watcher = _watcher(live, settings, quiet, max_wait, reconcile_every, polling=False)
+        try:
+            watcher.start()  # before the initial scan, so an edit made during it is seen
+        except WatchLimitError:
+            log.warning("%s; falling back to polling", WATCH_LIMIT_HELP)
+            watcher = _watcher(live, settings, quiet, max_wait, reconcile_every, polling=True)
+            watcher.start()
+        with _stop_on_signals(watcher):
+            live.start()
+            try:
+                watcher.run()
+            except RootGone:
+                raise VaultGoneError(root) from None
+        if root.is_dir():
+            live.index.save_cache()
+
+
+def _watcher(
+    live: LiveVault,
+    settings: Settings,
+    quiet: float,
+    max_wait: float,
+    reconcile_every: float,
+    *,
+    polling: bool,
+) -> Watcher:
+    watcher: Watcher
+
+    def on_change(change: Change) -> None:
+        live.on_change(change)
+        again = live.take_rechecks()
+        if again:
+            watcher.request(again)
+
+    watcher = Watcher(
+        live.root, on_change,
+        exclude=[settings.folders.dashboards],
+        quiet=quiet, max_wait=max_wait, reconcile_every=reconcile_every, polling=polling,
+    )
+    return watcher
+
+
+@contextmanager
+def _stop_on_signals(watcher: Watcher) -> Iterator[None]:
+    def stop(signum: int, frame: FrameType | None) -> None:
+        log.info("received %s; stopping", signal.Signals(signum).name)
+        watcher.stop()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _ms(started: float) -> int:
+    return round((time.perf_counter() - started) * 1000)
+
+
+def _written(paths: list[str]) -> str:
+    names = [p.rsplit("/", 1)[-1].removesuffix(".md") for p in paths]
+    return "rewritten: " + ", ".join(names) if names else "unchanged"
+
+
+def _shorten(paths: list[str], most: int = 3) -> str:
+    shown = ", ".join(paths[:most])
+    return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")

@@ -1,0 +1,337 @@
+"""Watching a folder: watchdog events → debounced batches of paths → `on_change(change)`.
+
+This module knows nothing of notes or dashboards; it is handed its action. What it does:
+
+- watches directories, not files: one recursive watch per top-level folder that is not excluded
+  (dot-folders such as `.git`, `.obsidian`, `.trash`, and folders the caller names, such as the
+  dashboards), plus the root itself, so excluded folders never cost an inotify watch;
+- ignores the temporary and backup names editors and sync tools write (vim, emacs, JetBrains,
+  GNOME, Syncthing, iCloud, conflict copies);
+- debounces: a batch fires after a quiet window, or after a maximum wait during a steady stream;
+- supervises: `on_change` failing is logged and watching goes on; a dead observer is restarted
+  with a full rescan; a periodic full rescan catches events the kernel dropped; the root
+  disappearing ends the watch with `RootGone`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirModifiedEvent,
+    DirMovedEvent,
+    FileClosedNoWriteEvent,
+    FileOpenedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+    FileSystemMovedEvent,
+)
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver, ObservedWatch
+from watchdog.observers.polling import PollingObserver
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+
+# Names editors and sync tools use for temporary, backup and conflict files.
+_IGNORED_NAME = re.compile(
+    r"""^(
+        4913                                  # vim's probe file
+      | .*~                                   # vim, emacs and many others: backups
+      | \..*\.sw[a-p]                         # vim swap files
+      | \#.*\#                                # emacs auto-save
+      | \.\#.*                                # emacs lock symlinks
+      | .*___jb_(tmp|old|bak)___              # JetBrains safe write
+      | \.goutputstream-.*                    # GNOME (GIO) safe write
+      | \.syncthing\..*\.tmp                  # Syncthing
+      | .*\.icloud                            # iCloud placeholders
+      | .*\.sync-conflict-.*                  # Syncthing conflict copies
+      | .*\ \(conflicted\ copy.*\).*          # Dropbox conflict copies
+      | .*\ \(Conflict.*\).*                  # other sync clients
+      | \..*\.vaultkit-tmp                    # our own atomic writes
+      | \.DS_Store | Thumbs\.db | desktop\.ini
+    )$""",
+    re.VERBOSE,
+)
+
+
+def is_ignored_name(name: str) -> bool:
+    """True for file names that never carry a note's content."""
+    return bool(_IGNORED_NAME.match(name))
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One debounced batch: the paths that changed, or a request to look at everything."""
+
+    paths: frozenset[str]
+    """Relative paths (with `/`) of files and folders created, changed, deleted or moved."""
+    full: bool = False
+    """True when events may have been lost (start, observer restart, reconcile): rescan all."""
+
+
+class Debouncer:
+    """Gathers paths until a quiet window passes, or a maximum wait since the first one.
+
+    Pure timing logic over an injectable clock, so it is tested without sleeping.
+    """
+
+    def __init__(self, quiet: float, max_wait: float, clock: Clock = time.monotonic) -> None:
+        if quiet <= 0 or max_wait < quiet:
+            raise ValueError("need 0 < quiet <= max_wait")
+        self.quiet = quiet
+        self.max_wait = max_wait
+        self._clock = clock
+        self._paths: set[str] = set()
+        self._full = False
+        self._first: float | None = None
+        self._last = 0.0
+
+    def add(self, paths: Iterable[str] = (), *, full: bool = False) -> None:
+        now = self._clock()
+        self._paths.update(paths)
+        self._full = self._full or full
+        if self._first is None:
+            self._first = now
+        self._last = now
+
+    def due_in(self) -> float | None:
+        """Seconds until the pending batch is due (0 when due); None when nothing is pending."""
+        if self._first is None:
+            return None
+        due = min(self._last + self.quiet, self._first + self.max_wait)
+        return max(0.0, due - self._clock())
+
+    def take(self) -> Change | None:
+        """The batch, if it is due; it is then cleared."""
+        wait = self.due_in()
+        if wait is None or wait > 0:
+            return None
+        change = Change(frozenset(self._paths), self._full)
+        self._paths.clear()
+        self._full = False
+        self._first = None
+        return change
+
+
+class RootGone(Exception):  # noqa: N818 - it names what happened, not an error class
+    """The watched folder was deleted or moved away."""
+
+
+class WatchLimitError(Exception):
+    """The system ran out of inotify watches or instances."""
+
+
+WATCH_LIMIT_HELP = (
+    "the system is out of inotify watches; raise the limit, e.g. "
+    "`sudo sysctl fs.inotify.max_user_watches=524288` (and max_user_instances), "
+    "or keep fewer folders in the vault"
+)
+
+
+class _Handler(FileSystemEventHandler):
+    """Turns watchdog events into relative paths; never raises (that would stop its thread)."""
+
+    def __init__(self, watcher: Watcher) -> None:
+        self._watcher = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        try:
+            self._watcher.event(event)
+        except Exception:  # a handler that raises kills watchdog's thread for good
+            log.exception("could not handle %r", event)
+
+
+class Watcher:
+    """Watches `root` and calls `on_change` with debounced batches until `stop()`."""
+
+    def __init__(
+        self,
+        root: Path,
+        on_change: Callable[[Change], None],
+        *,
+        exclude: Iterable[str] = (),
+        quiet: float = 0.1,
+        max_wait: float = 1.0,
+        reconcile_every: float = 300.0,
+        tick: float = 1.0,
+        clock: Clock = time.monotonic,
+        polling: bool = False,
+    ) -> None:
+        self.root = Path(os.path.realpath(root))
+        self.on_change = on_change
+        self.exclude = {e.strip("/") for e in exclude}
+        self.reconcile_every = reconcile_every
+        self.tick = tick
+        self.polling = polling
+        self.restarts = 0
+        self._clock = clock
+        self._debouncer = Debouncer(quiet, max_wait, clock)
+        self._wake = threading.Condition()
+        self._stopping = threading.Event()
+        self._observer: BaseObserver | None = None
+        self._watches: dict[str, ObservedWatch] = {}
+        self._handler = _Handler(self)
+        self._next_reconcile = clock() + reconcile_every
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start observing. Call before the initial scan, so no edit made during it is lost."""
+        self._start_observer()
+
+    def run(self) -> None:
+        """Deliver batches until `stop()`; raises RootGone if the folder disappears."""
+        try:
+            while not self._stopping.is_set():
+                with self._wake:
+                    wait = self._debouncer.due_in()
+                    timeout = self.tick if wait is None else min(wait, self.tick)
+                    if timeout > 0:
+                        self._wake.wait(timeout)
+                    change = self._debouncer.take()
+                if self._stopping.is_set():
+                    break
+                self._supervise()
+                if change is not None:
+                    self._deliver(change)
+        finally:
+            self._stop_observer()
+
+    def stop(self) -> None:
+        """Ask `run` to return; safe from a signal handler or another thread."""
+        self._stopping.set()
+        # The condition's lock is re-entrant, so this is safe even when a signal handler
+        # interrupts `run` while it holds the lock.
+        with self._wake:
+            self._wake.notify_all()
+
+    def request(self, paths: Iterable[str] = (), *, full: bool = False) -> None:
+        """Queue paths (or a full rescan) as if events had come for them."""
+        with self._wake:
+            self._debouncer.add(paths, full=full)
+            self._wake.notify()
+
+    # -- events ------------------------------------------------------------------------------
+
+    def event(self, event: FileSystemEvent) -> None:
+        """Called on watchdog's thread for every event."""
+        if isinstance(event, (FileOpenedEvent, FileClosedNoWriteEvent, DirModifiedEvent)):
+            return  # reading a file changes nothing; a folder "modified" is its files' events
+        paths = [self._relative(event.src_path)]
+        if isinstance(event, FileSystemMovedEvent):
+            paths.append(self._relative(event.dest_path))  # moved = gone here + new there
+        wanted = [p for p in paths if p is not None and self._wanted(p, event.is_directory)]
+        if isinstance(event, (DirCreatedEvent, DirDeletedEvent, DirMovedEvent)):
+            self._rewatch_top_level(event)
+        if wanted:
+            self.request(wanted)
+
+    def _wanted(self, relative: str, is_directory: bool) -> bool:
+        parts = relative.split("/")
+        if any(p.startswith(".") for p in parts) or self._excluded(relative):
+            return False
+        return is_directory or not is_ignored_name(parts[-1])
+
+    def _excluded(self, relative: str) -> bool:
+        return any(relative == e or relative.startswith(f"{e}/") for e in self.exclude)
+
+    def _relative(self, path: bytes | str) -> str | None:
+        text = os.fsdecode(path)
+        try:
+            relative = Path(text).relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+        return None if relative == "." else relative
+
+    # -- supervision -------------------------------------------------------------------------
+
+    def _deliver(self, change: Change) -> None:
+        try:
+            self.on_change(change)
+        except Exception:  # a failed rebuild must never end the watch
+            log.exception("rebuild failed; still watching")
+
+    def _supervise(self) -> None:
+        if not self.root.is_dir():
+            raise RootGone(str(self.root))
+        observer = self._observer
+        dead = observer is None or not observer.is_alive() or any(
+            not emitter.is_alive() for emitter in observer.emitters
+        )
+        if dead and not self._stopping.is_set():
+            log.warning("the file observer stopped; restarting it and rescanning everything")
+            self.restarts += 1
+            self._stop_observer()
+            self._start_observer()
+            self.request(full=True)
+        if self._clock() >= self._next_reconcile:
+            self._next_reconcile = self._clock() + self.reconcile_every
+            log.debug("periodic reconcile: rescanning everything")
+            self.request(full=True)
+
+    # -- observer ----------------------------------------------------------------------------
+
+    def _start_observer(self) -> None:
+        observer: BaseObserver = PollingObserver() if self.polling else Observer()
+        self._observer = observer
+        self._watches.clear()
+        try:
+            self._watch(".", recursive=False)
+            for entry in sorted(os.scandir(self.root), key=lambda e: e.name):
+                if entry.is_dir(follow_symlinks=False) and self._wanted(entry.name, True):
+                    self._watch(entry.name, recursive=True)
+            observer.start()
+        except OSError as exc:
+            self._observer = None
+            if exc.errno in {errno.ENOSPC, errno.EMFILE} and not self.polling:
+                raise WatchLimitError(WATCH_LIMIT_HELP) from exc
+            raise
+
+    def _watch(self, relative: str, *, recursive: bool) -> None:
+        if self._observer is None:
+            return
+        path = self.root if relative == "." else self.root / relative
+        self._watches[relative] = self._observer.schedule(
+            self._handler, str(path), recursive=recursive
+        )
+
+    def _rewatch_top_level(self, event: FileSystemEvent) -> None:
+        """Keep one recursive watch per top-level folder as folders come and go."""
+        gone = self._relative(event.src_path)
+        if isinstance(event, (DirDeletedEvent, DirMovedEvent)) and gone in self._watches:
+            watch = self._watches.pop(gone)
+            if self._observer is not None:
+                with contextlib.suppress(KeyError):  # watchdog may have dropped it already
+                    self._observer.unschedule(watch)
+        new = (
+            self._relative(event.dest_path) if isinstance(event, DirMovedEvent)
+            else self._relative(event.src_path) if isinstance(event, DirCreatedEvent)
+            else None
+        )
+        if new is not None and "/" not in new and self._wanted(new, True):
+            self._watch(new, recursive=True)
+
+    def _stop_observer(self) -> None:
+        observer, self._observer = self._observer, None
+        self._watches.clear()
+        if observer is None:
+            return
+        try:
+            observer.stop()
+            if observer.is_alive():
+                observer.join(timeout=5)
+        except Exception:  # stopping must not fail the caller
+            log.exception("stopping the observer failed")
