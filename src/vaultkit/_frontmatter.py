@@ -20,7 +20,6 @@ MAX_INDENT = 256
 
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Quoted scalars and comments hold text, never structure: removed before looking for it.
-_QUOTED_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"\\]|\\.)*\"|(?:^|(?<=\s))#[^\n]*", re.M)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _COMPACT = re.compile(rf"^[ \t]*(?:[-?:][ \t]+){{{MAX_DEPTH + 1},}}", re.M)
 _DEEP_INDENT = re.compile(rf"^ {{{MAX_INDENT + 1},}}\S", re.M)
@@ -106,34 +105,53 @@ def duplicate_keys(front: str) -> list[tuple[str, int, int]]:
     return repeats
 
 
-def raw_value(front: str, key: str) -> str | None:
-    """The text after `key:` on its line, unquoted: what the user typed, before YAML typed it."""
-    match = re.search(rf"^{re.escape(key)}[ \t]*:[ \t]*(.*?)[ \t]*$", front, re.M)
-    if match is None:
-        return None
-    value = re.sub(r"[ \t]+#.*$", "", match.group(1))
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        value = value[1:-1]
-    return value or None
+RawValue = str | list[str] | None
+
+
+def raw_values(front: str) -> dict[str, RawValue]:
+    """Top-level values as the user typed them, before YAML 1.1 typed them (`yes`, `12:30`).
+
+    Uses PyYAML's pure-Python composer, which resolves no types; only called for the rare note
+    whose text fields did not load as text, and only after `parse` accepted the frontmatter.
+    When a key repeats, the last one wins, as in `parse`.
+    """
+    try:
+        root = yaml.compose(front, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    found: dict[str, RawValue] = {}
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if isinstance(value, yaml.ScalarNode):
+                found[str(key.value)] = str(value.value)
+            elif isinstance(value, yaml.SequenceNode):
+                found[str(key.value)] = [
+                    str(item.value) for item in value.value if isinstance(item, yaml.ScalarNode)
+                ]
+            else:
+                found[str(key.value)] = None
+    return found
 
 
 def key_line(front: str, key: str) -> int | None:
-    """1-based line in the note of a top-level key."""
-    match = re.search(rf"^{re.escape(key)}[ \t]*:", front, re.M)
-    return None if match is None else front.count("\n", 0, match.start()) + 2
+    """1-based line in the note of a top-level key; its last occurrence, the one that counts."""
+    matches = list(re.finditer(rf"^{re.escape(key)}[ \t]*:", front, re.M))
+    return None if not matches else front.count("\n", 0, matches[-1].start()) + 2
 
 
 def _refuse_bombs(front: str) -> None:
-    structure = _QUOTED_OR_COMMENT.sub("", front)
+    # Counted over the raw text, quotes and all: telling quoted text from structure is the
+    # parser's job, and a cheap imitation of it is exactly what a hostile note would fool.
+    # A real title holds a few brackets, never 32 levels of them.
     depth = deepest = 0
-    for bracket in _NOT_BRACKET.sub("", structure):
+    for bracket in _NOT_BRACKET.sub("", front):
         depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
         deepest = max(deepest, depth)
         if deepest > MAX_DEPTH:
             raise FrontmatterError(f"frontmatter nests deeper than {MAX_DEPTH} levels; not read")
-    if _COMPACT.search(structure) or _DEEP_INDENT.search(structure):
+    if _COMPACT.search(front) or _DEEP_INDENT.search(front):
         raise FrontmatterError(f"frontmatter nests deeper than {MAX_DEPTH} levels; not read")
-    if _MAYBE_ALIAS.search(structure) and _has_alias(front):
+    if _MAYBE_ALIAS.search(front) and _has_alias(front):
         raise FrontmatterError(
             "frontmatter uses YAML anchors or aliases (&name, *name); not read"
         )

@@ -86,7 +86,21 @@ def _list_order(catalog: Catalog) -> dict[str, int]:
     return {note_id: n for n, note_id in enumerate(ids)}
 
 
+_CatalogKey = tuple[Path, tuple[tuple[int, int] | None, ...], str, str]
+_last_catalog: dict[_CatalogKey, tuple[Catalog | None, list[Problem]]] = {}
+
+
 def _catalog(root: Path, settings: Settings) -> tuple[Catalog | None, list[Problem]]:
+    """The lists' catalog, parsed again only when a list file changed (a watcher asks often)."""
+    lists = (root / settings.reading_list, root / settings.syllabus)
+    key = (root, tuple(_stat(p) for p in lists), settings.reading_list, settings.syllabus)
+    if key not in _last_catalog:
+        _last_catalog.clear()
+        _last_catalog[key] = _load_catalog(root, settings)
+    return _last_catalog[key]
+
+
+def _load_catalog(root: Path, settings: Settings) -> tuple[Catalog | None, list[Problem]]:
     try:
         return load_catalog(root, settings), []
     except ListError as exc:
@@ -95,3 +109,11 @@ def _catalog(root: Path, settings: Settings) -> tuple[Catalog | None, list[Probl
         except ValueError:
             relative = str(exc.path)
         return None, [Problem(relative, exc.line, exc.reason)]
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size

@@ -335,9 +335,9 @@ def sync(vault: Path, dry_run: bool) -> None:
 
 
 def _print_sync(result: SyncResult, *, dry_run: bool) -> None:
-    verb = "would create" if dry_run else "created"
+    verb = "would be created" if dry_run else "created"
     for planned in result.created:
-        click.echo(f"{verb}  {planned.path}")
+        click.echo(f"{'create' if dry_run else 'created'}  {planned.path}")
     for kind, title in result.without_notes:
         click.echo(f"no note  {kind} “{title}” (its note was deleted; `vaultkit init` restores it)")
     for path in result.gone:

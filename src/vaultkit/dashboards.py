@@ -60,16 +60,21 @@ def render(progress: Progress, problems: list[Problem], settings: Settings) -> d
 
 
 def _with_frontmatter(key: str, body: str) -> str:
-    return render_note({
-        "vaultkit": "dashboard",
-        "id": f"dashboard-{key}",
-        _HASH_FIELD: body_hash(body),
-        "tags": ["vaultkit/dashboard"],
-    }, body)
+    """The note with a `content_hash` of everything else in it, properties included.
+
+    A later run compares the hash with the file to tell a dashboard as vaultkit wrote it
+    from one edited by hand (a line added, a property such as `cssclasses` set).
+    """
+    note_id = f"dashboard-{key}"
+    text = render_note({"vaultkit": "dashboard", "id": note_id, "tags": ["vaultkit/dashboard"]},
+                       body)
+    marker = f"id: {note_id}\n"
+    return text.replace(marker, f"{marker}{_HASH_FIELD}: {content_hash(text)}\n", 1)
 
 
-def body_hash(body: str) -> str:
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+def content_hash(text: str) -> str:
+    """Hash of a note's text without its hash line; line endings do not count."""
+    return hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8")).hexdigest()[:16]
 
 
 def bar(done: int, total: int) -> str:
@@ -99,6 +104,16 @@ class _Page:
         ref = NoteRef(PurePosixPath(record.path), record.name)
         text = link(ref, PurePosixPath(self.path), self.settings.links, label)
         return text.replace("|", "\\|") if cell else text
+
+    def path_link(self, path: str) -> str:
+        """A table cell linking to a note by its path: unambiguous even when names repeat."""
+        if not path.endswith(".md"):
+            return f"`{_cell(path)}`"
+        name = path.rsplit("/", 1)[-1].removesuffix(".md")
+        if self.settings.links == "wiki":
+            return f"[[{path.removesuffix('.md')}\\|{name}]]"
+        ref = NoteRef(PurePosixPath(path), name)
+        return link(ref, PurePosixPath(self.path), "markdown").replace("|", "\\|")
 
     def out(self, *lines: str) -> None:
         self.lines.extend(lines)
@@ -168,12 +183,14 @@ class _Page:
                        else f"{_mark(False)} {t.summary_lines}/{lines} lines")
             asked = (
                 ("—", "—") if t.questions_ok is None
-                else (f"{t.drafted}/{t.questions_target}", f"{t.refined}/{t.questions_target}")
+                else (_against(t.drafted, t.questions_target),
+                      _against(t.refined, t.questions_target))
             )
+            any_role = "" if t.has_roles else " (any)"
             self.out(
                 f"| {self.link(t.hub, cell=True)} | {_mark(t.core_ok)} {t.core_read} of "
-                f"{t.core_total} | {practitioner} | {summary} | {asked[0]} | {asked[1]} | "
-                f"{_mark(t.covered)} |"
+                f"{t.core_total}{any_role} | {practitioner} | {summary} | {asked[0]} | "
+                f"{asked[1]} | {_mark(t.covered)} |"
             )
         self.out("")
 
@@ -232,8 +249,9 @@ class _Page:
         else:
             self.out("Nothing is marked `status: reading`.")
         self.out("", "## Next up", "",
-                 "The next source to read for each topic whose reading is not done and not "
-                 "under way: core before practitioner, topics in tier order.", "")
+                 "For each topic whose reading is not done, the next source: core before "
+                 "practitioner, in the list's order, topics by tier. A topic is left out while "
+                 "a source of the kind it needs is being read.", "")
         first = settings.source_statuses[0]
         for label, topics in (("", progress.required), ("### Optional topics", progress.optional)):
             rows = [
@@ -261,7 +279,7 @@ class _Page:
                  "| Note | Line | Problem |", "|---|--:|---|")
         for problem in problems:
             line = str(problem.line) if problem.line else ""
-            self.out(f"| `{_cell(problem.path)}` | {line} | {_cell(problem.message)} |")
+            self.out(f"| {self.path_link(problem.path)} | {line} | {_cell(problem.message)} |")
         return self.done()
 
 
@@ -293,9 +311,14 @@ def _mark(ok: bool) -> str:
     return "✓" if ok else "✗"
 
 
+def _against(done: int, target: int) -> str:
+    """`✓ 4` once the target is met, `✗ 1/3` until then."""
+    return f"✓ {done}" if done >= target else f"✗ {done}/{target}"
+
+
 def _cell(text: str) -> str:
     """Text that cannot break a table row."""
-    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "'").split())
+    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
 
 
 def _mermaid_label(text: str) -> str:
@@ -360,15 +383,14 @@ def _read(path: Path) -> bytes | None:
 
 
 def _unedited(data: bytes) -> bool:
-    """True when the file is a dashboard as vaultkit wrote it: its body matches its hash."""
-    text = data.decode("utf-8", errors="replace")
-    if not text.startswith("---\n"):
-        return False
+    """True when the file is a dashboard as vaultkit wrote it: its text matches its hash."""
+    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
     end = text.find("\n---\n", 3)
-    if end == -1:
+    match = _HASH_LINE.search(text, 0, end) if text.startswith("---\n") and end > 0 else None
+    if match is None:
         return False
-    match = _HASH_LINE.search(text[4:end])
-    return match is not None and match.group(1) == body_hash(text[end + 5:])
+    without = text[: match.start()] + text[match.end() + 1:]
+    return match.group(1) == content_hash(without)
 
 
 def _move_without_clobbering(source: Path, target: Path) -> bool:

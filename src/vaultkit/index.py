@@ -199,6 +199,8 @@ class VaultIndex:
         path = self.root / CACHE_FILE
         try:
             data = json.loads(path.read_bytes())
+            if not isinstance(data, dict) or not isinstance(data.get("notes"), dict):
+                return {}
             if data.get("format") != _CACHE_FORMAT or data.get("key") != self._cache_key():
                 return {}
             return {
@@ -207,7 +209,7 @@ class VaultIndex:
             }
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
             log.info("index cache %s unusable (%s); reading every note", path, exc)
             return {}
 

@@ -168,7 +168,11 @@ def read_note(path: Path, relative: str, statuses: Mapping[str, tuple[str, ...]]
                 "the last one counts")
         for key, first, again in fm.duplicate_keys(front)
     ]
-    text_of = {key: _text(props, front, key, relative, notes) for key in _TEXT_FIELDS}
+    raw = _raw_if_needed(props, front)
+    text_of = {
+        key: _text(props, raw, key, front=front, relative=relative, notes=notes)
+        for key in _TEXT_FIELDS
+    }
     kind = text_of["vaultkit"] or ""
     status = text_of["status"]
     status_line = fm.key_line(front, "status")
@@ -187,11 +191,11 @@ def read_note(path: Path, relative: str, statuses: Mapping[str, tuple[str, ...]]
         kind=kind,
         id=text_of["id"] or "",
         title=text_of["title"] or stem,
-        aliases=_texts(props.get("aliases")),
+        aliases=_texts(props, raw, "aliases"),
         status=status,
         status_line=status_line,
         topic=link_target(text_of["topic"]),
-        also_in=tuple(t for t in (link_target(v) for v in _texts(props.get("also_in"))) if t),
+        also_in=tuple(t for t in (link_target(v) for v in _texts(props, raw, "also_in")) if t),
         role=text_of["role"],
         level=text_of["level"],
         tier=_whole_number(props.get("tier")),
@@ -213,8 +217,9 @@ def _text_of(path: Path, relative: str) -> str | Problem:
         return Problem(relative, None, f"cannot be read: {exc.strerror or exc}")
     if not data.strip():
         return Problem(relative, None, "is empty")
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a BOM is not part of the text
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return Problem(relative, line, "is not UTF-8 text")
@@ -236,23 +241,50 @@ def link_target(value: str | None) -> str | None:
     return value.strip() or None
 
 
+def _raw_if_needed(props: Mapping[str, object], front: str) -> dict[str, fm.RawValue]:
+    """The typed-as-written values, only when some text field did not load as text."""
+    def plain(value: object) -> bool:
+        if isinstance(value, list):
+            return all(isinstance(item, str) for item in value)
+        return value is None or isinstance(value, str)
+
+    fields = (*_TEXT_FIELDS, "aliases", "also_in")
+    return {} if all(plain(props.get(key)) for key in fields) else fm.raw_values(front)
+
+
 def _text(
-    props: Mapping[str, object], front: str, key: str, relative: str, notes: list[Problem]
+    props: Mapping[str, object],
+    raw: Mapping[str, fm.RawValue],
+    key: str,
+    *,
+    front: str,
+    relative: str,
+    notes: list[Problem],
 ) -> str | None:
     """A text property as the user typed it, whatever type YAML 1.1 gave it (`yes`, `12:30`)."""
     value = props.get(key)
-    if value is None or isinstance(value, str):
-        return value.strip() or None if isinstance(value, str) else None
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
     if isinstance(value, (list, dict)):
         notes.append(Problem(relative, fm.key_line(front, key),
                              f"property `{key}` should be text, not a list"))
         return None
-    return fm.raw_value(front, key) or str(value)
+    typed = raw.get(key)
+    return typed.strip() or None if isinstance(typed, str) else str(value)
 
 
-def _texts(value: object) -> tuple[str, ...]:
+def _texts(
+    props: Mapping[str, object], raw: Mapping[str, fm.RawValue], key: str
+) -> tuple[str, ...]:
+    """A list property's items as text, as typed: `- yes` stays "yes"."""
+    value = props.get(key)
     if value is None:
         return ()
+    typed = raw.get(key)
+    if isinstance(typed, list) and isinstance(value, list) and len(typed) == len(value):
+        return tuple(typed)
     items = value if isinstance(value, list) else [value]
     return tuple(str(item) for item in items if item is not None and not isinstance(item, dict))
 

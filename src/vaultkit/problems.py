@@ -37,7 +37,8 @@ def find_problems(
         found.extend(_disagreements(record, settings))
     dashboards = set(dashboards)
     found.extend(_broken_links(index, dashboards))
-    found.extend(_duplicates(index, dashboards))
+    found.extend(_kept_aside(index, dashboards))
+    found.extend(_duplicates(index))
     if catalog is not None:
         found.extend(_left_the_lists(index, catalog, settings))
     unique = dict.fromkeys(found)
@@ -93,13 +94,22 @@ def _broken_links(index: VaultIndex, dashboards: set[str]) -> list[Problem]:
     return found
 
 
-def _duplicates(index: VaultIndex, dashboards: set[str]) -> list[Problem]:
-    found: list[Problem] = [
-        Problem(record.path, None, "your edits to a generated dashboard, kept aside when "
-                "vaultkit rewrote it; copy what you need, then delete this note")
-        for record in index.notes("dashboard")
-        if dashboards and record.path not in dashboards
+def _kept_aside(index: VaultIndex, dashboards: set[str]) -> list[Problem]:
+    """Copies of hand-edited dashboards (`Progress (edited).md`), and other dashboard copies."""
+    prefixes = tuple(f"{p.removesuffix('.md')} (edited" for p in dashboards)
+    return [
+        Problem(path, None, "your edits to a generated dashboard, kept aside when vaultkit "
+                "rewrote it; copy what you need, then delete this note")
+        for path in sorted({*index.records, *index.failures})
+        if path not in dashboards and (
+            (prefixes and path.startswith(prefixes))
+            or (dashboards and path in index.records and index.records[path].kind == "dashboard")
+        )
     ]
+
+
+def _duplicates(index: VaultIndex) -> list[Problem]:
+    found: list[Problem] = []
     for note_id, records in index.by_id().items():
         if len(records) > 1 and records[0].kind != "dashboard":
             for record in records:

@@ -89,9 +89,9 @@ def measure(
     the list's author chose; notes it does not know follow, by name.
     """
     place = order or {}
-    hubs = sorted(index.notes("topic"), key=natural_key)
-    sources = tuple(index.notes("source"))
-    questions = tuple(index.notes("question"))
+    hubs = sorted(_first_of_each_id(index.notes("topic")), key=natural_key)
+    sources = _first_of_each_id(index.notes("source"))
+    questions = _first_of_each_id(index.notes("question"))
     resolve = hub_resolver(hubs)
     members: dict[str, list[tuple[NoteRecord, str | None]]] = {h.path: [] for h in hubs}
     for source in sources:
@@ -211,6 +211,18 @@ def natural_key(record: NoteRecord) -> tuple[int, int, str]:
 def _question_order(question: NoteRecord) -> tuple[int, str]:
     level = question.level if question.level in LEVELS else None
     return (LEVELS.index(level) if level else len(LEVELS), question.name)
+
+
+def _first_of_each_id(records: Iterable[NoteRecord]) -> tuple[NoteRecord, ...]:
+    """One note per id (the first by path): a copied note is a problem, not a second source."""
+    seen: set[str] = set()
+    kept: list[NoteRecord] = []
+    for record in records:
+        if record.id and record.id in seen:
+            continue
+        seen.add(record.id)
+        kept.append(record)
+    return tuple(kept)
 
 
 def _status(record: NoteRecord, default: str) -> str:

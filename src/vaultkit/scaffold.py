@@ -345,6 +345,10 @@ class _Planner:
             "targets": self.settings.targets,
             "source_groups": source_groups,
             "question_groups": question_groups,
+            "has_roles": any(
+                listing.role in {CORE, PRACTITIONER}
+                for _, listing in self.catalog.sources_of(topic.key)
+            ),
         })
 
     # -- sources -----------------------------------------------------------------------------

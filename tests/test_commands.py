@@ -1,0 +1,358 @@
+"""`vaultkit build`, `status`, `check` and `sync` end to end, through the CLI, on real files."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import RunCli
+from tests.helpers import all_files, split_note
+from vaultkit.cli import main
+
+COMMANDS = ("init", "build", "status", "check", "sync")
+VAULT_COMMANDS = ("build", "status", "check", "sync")
+TOPIC_5 = "5 Distributed Training (Conceptual, not infra-heavy)"
+MEGATRON = "Sources/Megatron-LM paper.md"
+PARALLELISM = f"Questions/{TOPIC_5}/Why is model parallelism needed at all.md"
+# Where a new entry goes: after the last entry of topic 2's practitioner group, in the seed's
+# shape (bold title, the link, a `Why:` line; lines end with two spaces).
+ANCHOR = "   Why: Real-world training insights, not just theory.\n"
+NEW_ENTRY = (
+    "3. **Fresh Practitioner Notes**  \n"
+    "   [https://example.com/fresh-notes](https://example.com/fresh-notes)  \n"
+    "   Why: A source added to the list after init.\n"
+)
+NEW_SECTION = (
+    "\n# Tier 6 — Extra\n\n"
+    "## 24. Fresh Topic\n\n"
+    "### Core reading\n\n"
+    "1. **Fresh Core Source**  \n"
+    "   [https://example.com/fresh-core](https://example.com/fresh-core)  \n"
+    "   Why: The new topic's first source.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def seed_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A vault made once from the shipped lists; tests copy it before changing anything."""
+    vault = tmp_path_factory.mktemp("seed") / "vault"
+    result = CliRunner().invoke(main, ["init", str(vault)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return vault
+
+
+@pytest.fixture
+def vault(seed_vault: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the seed vault, the test's own to edit."""
+    return Path(shutil.copytree(seed_vault, tmp_path / "vault", symlinks=True))
+
+
+def set_status(note: Path, status: str) -> None:
+    """Change the `status:` line of a note's frontmatter, as a user would in an editor."""
+    text = note.read_text(encoding="utf-8")
+    changed, count = re.subn(r"(?m)^status: .*$", f"status: {status}", text, count=1)
+    assert count == 1, f"{note} has no status line"
+    note.write_text(changed, encoding="utf-8")
+
+
+def status_json(run_cli: RunCli, vault: Path) -> dict[str, Any]:
+    """`vaultkit status --json VAULT`, parsed (JSON is untyped: the tests check its shape)."""
+    result = run_cli("status", "--json", vault)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert isinstance(data, dict)
+    return data
+
+
+def add_to_reading_list(vault: Path, old: str, new: str) -> None:
+    """Edit Lists/Reading list.md: put `new` in place of `old` (which must occur once)."""
+    reading_list = vault / "Lists" / "Reading list.md"
+    text = reading_list.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    reading_list.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    """Paths created, changed or deleted between two `all_files` snapshots."""
+    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+
+
+def vaultkit_owned(path: str) -> bool:
+    """The files vaultkit may rewrite: its dashboards and its own state folder."""
+    return path.startswith(("Dashboards/", ".vaultkit/"))
+
+
+# --- every command ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(run_cli: RunCli, command: str) -> None:
+    """`vaultkit COMMAND --help` exits 0 and shows the command's usage with its VAULT."""
+    result = run_cli(command, "--help")
+    assert result.exit_code == 0
+    assert re.search(rf"^Usage: .* {command} \[OPTIONS\] VAULT$", result.output, re.M)
+
+
+@pytest.mark.parametrize("command", VAULT_COMMANDS)
+def test_missing_folder_is_an_error(run_cli: RunCli, tmp_path: Path, command: str) -> None:
+    """On a folder that does not exist: exit 2, one `Error:` line with a hint, nothing made."""
+    missing = tmp_path / "no vault here"
+    result = run_cli(command, missing)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {missing}: no such folder; create a vault with `vaultkit init`\n"
+    )
+    assert result.stdout == ""
+    assert not missing.exists()
+
+
+# --- status -------------------------------------------------------------------------------
+
+
+def test_status_json_counts_the_shipped_lists(run_cli: RunCli, seed_vault: Path) -> None:
+    """A fresh vault: 63 sources all unread, 84 questions all unanswered, 23 topics, no problems."""
+    data = status_json(run_cli, seed_vault)
+    assert data["sources"] == {"total": 63, "read": 0, "by_status": {"unread": 63}}
+    assert data["questions"] == {
+        "total": 84, "drafted": 0, "refined": 0, "by_status": {"unanswered": 84},
+    }
+    topics = data["topics"]
+    assert isinstance(topics, list)
+    assert len(topics) == 23
+    assert sum(t["optional"] for t in topics) == 1
+    assert sum(t["sources"] for t in topics) >= 63  # a source listed twice counts in both
+    assert data["topics_required"] == 22
+    assert data["topics_covered"] == 0
+    assert data["problems"] == []
+
+
+def test_status_json_follows_edits(run_cli: RunCli, vault: Path) -> None:
+    """A source read, a question drafted and a broken status show in the figures and problems."""
+    set_status(vault / MEGATRON, "read")
+    question = vault / PARALLELISM
+    set_status(question, "drafted")
+    question.write_text(
+        question.read_text(encoding="utf-8").replace(
+            "## Answer before reading\n", "## Answer before reading\nSo it fits in memory.\n"
+        ),
+        encoding="utf-8",
+    )
+    set_status(vault / "Sources" / "ZeRO paper.md", "finished")
+
+    data = status_json(run_cli, vault)
+
+    assert data["sources"] == {
+        "total": 63, "read": 1, "by_status": {"unread": 61, "read": 1, "finished": 1},
+    }
+    assert data["questions"] == {
+        "total": 84, "drafted": 1, "refined": 0,
+        "by_status": {"unanswered": 83, "drafted": 1},
+    }
+    topics = data["topics"]
+    assert isinstance(topics, list)
+    (topic,) = [t for t in topics if t["name"] == TOPIC_5]
+    assert topic["core"] == {"read": 1, "total": 2, "ok": True}
+    assert topic["questions"]["drafted"] == 1
+    assert data["problems"] == [{
+        "path": "Sources/ZeRO paper.md",
+        "line": 11,
+        "message": "status 'finished' is not one of: unread, reading, read, summarized, skipped",
+    }]
+
+
+def test_status_text_shows_a_line_per_topic(run_cli: RunCli, seed_vault: Path) -> None:
+    """The plain output has the totals, then one line per topic hub, in number order."""
+    names = [t["name"] for t in status_json(run_cli, seed_vault)["topics"]]
+    result = run_cli("status", seed_vault)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[1].split() == ["Sources", "read", "░░░░░░░░░░", "0%", "0/63"]
+    topic_lines = [line for line in lines if "core" in line and "summary" in line]
+    assert len(topic_lines) == len(names) == 23
+    for line, name in zip(topic_lines, names, strict=True):
+        assert line.startswith(f"  {name[:40]}")
+    assert lines[-1] == "No problems."
+
+
+# --- check --------------------------------------------------------------------------------
+
+
+def test_check_passes_a_fresh_vault(run_cli: RunCli, seed_vault: Path) -> None:
+    """A vault just made has no problems: exit 0 and "No problems."."""
+    result = run_cli("check", seed_vault)
+    assert result.exit_code == 0
+    assert result.stdout == "No problems.\n"
+
+
+def test_check_lists_each_problem_and_fails(run_cli: RunCli, vault: Path) -> None:
+    """Two broken notes: exit 1, one `path:line: message` line each, the count on stderr."""
+    set_status(vault / MEGATRON, "finished")
+    (vault / PARALLELISM).write_text("---\nstatus: [unclosed\n---\n", encoding="utf-8")
+
+    result = run_cli("check", vault)
+
+    assert result.exit_code == 1
+    problems = status_json(run_cli, vault)["problems"]
+    assert isinstance(problems, list)
+    assert len(problems) == 2
+    assert result.stdout.splitlines() == [
+        f"{p['path']}:{p['line']}: {p['message']}" if p["line"] else f"{p['path']}: {p['message']}"
+        for p in problems
+    ]
+    assert [p["path"] for p in problems] == [PARALLELISM, MEGATRON]
+    assert result.stderr == "2 problems.\n"
+
+
+# --- sync ---------------------------------------------------------------------------------
+
+
+def test_sync_makes_a_note_for_a_new_entry_only(run_cli: RunCli, vault: Path) -> None:
+    """A new entry under an existing section gets one note; only dashboards and state change."""
+    add_to_reading_list(vault, ANCHOR, ANCHOR + NEW_ENTRY)
+    before = all_files(vault)
+
+    result = run_cli("sync", vault)
+
+    assert result.exit_code == 0, result.output
+    assert "created  Sources/Fresh Practitioner Notes.md\n" in result.stdout
+    assert "1 new note created." in result.stdout
+    after = all_files(vault)
+    changed = changed_files(before, after)
+    assert {p for p in changed if not vaultkit_owned(p)} == {"Sources/Fresh Practitioner Notes.md"}
+    front, _ = split_note(vault / "Sources" / "Fresh Practitioner Notes.md")
+    assert front["topic"] == "[[2 Training Dynamics & Optimization at Scale]]"
+    assert front["role"] == "practitioner"
+    assert front["status"] == "unread"
+    assert status_json(run_cli, vault)["sources"] == {
+        "total": 64, "read": 0, "by_status": {"unread": 64},
+    }
+
+
+def test_sync_makes_a_hub_for_a_new_section(run_cli: RunCli, vault: Path) -> None:
+    """A new numbered section gets a topic hub and a note for its source."""
+    reading_list = vault / "Lists" / "Reading list.md"
+    with reading_list.open("a", encoding="utf-8") as handle:
+        handle.write(NEW_SECTION)
+    before = all_files(vault)
+
+    result = run_cli("sync", vault)
+
+    assert result.exit_code == 0, result.output
+    created = {p for p in changed_files(before, all_files(vault)) if not vaultkit_owned(p)}
+    assert created == {"Topics/24 Fresh Topic.md", "Sources/Fresh Core Source.md"}
+    hub, _ = split_note(vault / "Topics" / "24 Fresh Topic.md")
+    assert (hub["vaultkit"], hub["title"], hub["tier"]) == ("topic", "Fresh Topic", 6)
+    source, _ = split_note(vault / "Sources" / "Fresh Core Source.md")
+    assert source["topic"] == "[[24 Fresh Topic]]"
+    assert len(status_json(run_cli, vault)["topics"]) == 24
+
+
+def test_sync_dry_run_writes_nothing(run_cli: RunCli, vault: Path) -> None:
+    """`--dry-run` says what it would create and leaves every file as it was."""
+    add_to_reading_list(vault, ANCHOR, ANCHOR + NEW_ENTRY)
+    before = all_files(vault)
+
+    result = run_cli("sync", "--dry-run", vault)
+
+    assert result.exit_code == 0, result.output
+    assert "create  Sources/Fresh Practitioner Notes.md\n" in result.stdout
+    assert all_files(vault) == before
+
+
+def test_sync_does_not_bring_back_a_deleted_note(run_cli: RunCli, vault: Path) -> None:
+    """A source note the user deleted is reported as having no note, and stays deleted."""
+    (vault / MEGATRON).unlink()
+
+    result = run_cli("sync", vault)
+
+    assert result.exit_code == 0, result.output
+    assert "no note  source “Megatron-LM paper”" in result.stdout
+    assert "0 new notes created." in result.stdout
+    assert not (vault / MEGATRON).exists()
+
+
+def test_sync_without_lists_is_an_error(run_cli: RunCli, vault: Path) -> None:
+    """A vault whose Lists/ folder is gone: exit 2, an `Error:` naming both lists."""
+    shutil.rmtree(vault / "Lists")
+    before = all_files(vault)
+
+    result = run_cli("sync", vault)
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"Error: {vault}: no lists to sync: neither Lists/Reading list.md nor "
+        "Lists/Question syllabus.md exists\n"
+    )
+    assert all_files(vault) == before
+
+
+# --- a vault vaultkit did not make --------------------------------------------------------
+
+
+@pytest.fixture
+def obsidian_vault(tmp_path: Path) -> Path:
+    """An Obsidian vault of the user's own: notes with and without frontmatter, `.obsidian/`."""
+    vault = tmp_path / "My Vault"
+    files = {
+        ".obsidian/app.json": '{"alwaysUpdateLinks": true}\n',
+        ".obsidian/types.json": '{"types": {"mood": "text"}}\n',
+        "Home.md": "# My home\n\nSee [[Daily/2024-01-01]] and [[Nowhere]].\n",
+        "Plain.md": "just text, no heading\n",
+        "Daily/2024-01-01.md": "---\ntags: [daily]\nstatus: read\nmood: yes\n---\nA day.\n",
+        "Projects/Plan.md": "---\ntitle: Plan\nid: 42\nstatus: unanswered\n---\n# Plan\n",
+        "Projects/Empty.md": "",
+    }
+    for relative, text in files.items():
+        path = vault / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return vault
+
+
+def test_commands_on_a_foreign_vault_touch_no_user_file(
+    run_cli: RunCli, obsidian_vault: Path
+) -> None:
+    """build, status, check and sync run on it; its files keep their bytes; nothing counts."""
+    before = all_files(obsidian_vault)
+
+    assert run_cli("build", obsidian_vault).exit_code == 0
+    status = run_cli("status", obsidian_vault)
+    assert status.exit_code == 0
+    data = status_json(run_cli, obsidian_vault)
+    check = run_cli("check", obsidian_vault)
+    sync = run_cli("sync", obsidian_vault)
+
+    assert data["sources"] == {"total": 0, "read": 0, "by_status": {}}
+    assert data["questions"] == {"total": 0, "drafted": 0, "refined": 0, "by_status": {}}
+    assert data["topics"] == []
+    assert "0/0" in status.stdout
+    assert sync.exit_code == 2
+    assert sync.stderr.startswith(f"Error: {obsidian_vault}: no lists to sync")
+    # The empty note is the only problem: plain notes are not vaultkit's to judge.
+    assert check.exit_code == 1
+    assert check.stdout == "Projects/Empty.md: is empty\n"
+    after = all_files(obsidian_vault)
+    assert {p: after.get(p) for p in before} == before
+    assert all(vaultkit_owned(p) for p in after.keys() - before.keys())
+
+
+def test_init_on_a_foreign_vault_adds_notes_and_keeps_the_users(
+    run_cli: RunCli, obsidian_vault: Path
+) -> None:
+    """init adds the shipped notes beside the user's; theirs (and `.obsidian/`) keep every byte."""
+    before = all_files(obsidian_vault)
+
+    result = run_cli("init", obsidian_vault)
+
+    assert result.exit_code == 0, result.output
+    after = all_files(obsidian_vault)
+    assert {p: after.get(p) for p in before} == before
+    data = status_json(run_cli, obsidian_vault)
+    assert data["sources"]["total"] == 63
+    assert data["questions"]["total"] == 84
