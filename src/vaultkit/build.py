@@ -3,18 +3,27 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vaultkit import config, dashboards
+from vaultkit import __version__, config, dashboards
 from vaultkit.config import Settings
-from vaultkit.errors import ListError, VaultPathError
-from vaultkit.index import VaultIndex
-from vaultkit.lists import load_catalog
-from vaultkit.model import Catalog
+from vaultkit.errors import VaultPathError
+from vaultkit.index import STATE_DIR, VaultIndex, snapshot
+from vaultkit.listed import listed_in_vault
+from vaultkit.model import Listed
 from vaultkit.notes import Problem
 from vaultkit.problems import find_problems
 from vaultkit.progress import Progress, measure
+from vaultkit.writes import atomic_write
+
+log = logging.getLogger(__name__)
+
+_RACY_NS = 2_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +39,12 @@ class Survey:
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
-    survey: Survey
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept: list[tuple[str, str]] = field(default_factory=list)
+    problems: int = 0
+    survey: Survey | None = None
+    """None when nothing had changed since the last build and no note was read."""
 
 
 def open_vault(root: Path) -> tuple[Path, Settings]:
@@ -52,7 +63,7 @@ def survey(
     if index is None:
         index = VaultIndex(root, settings)
         index.scan()
-    catalog, list_problems = _catalog(root, settings)
+    listed, list_problems = listed_in_vault(root, settings)
     hand_edited = [
         Problem(path, None, "edited by hand since vaultkit wrote it; the next build keeps "
                 "your edits aside in a copy")
@@ -60,17 +71,27 @@ def survey(
     ]
     problems = find_problems(
         index, settings,
-        catalog=catalog,
+        listed=listed,
         dashboards=dashboards.paths(settings).values(),
         extra=[*list_problems, *hand_edited],
     )
-    order = _list_order(catalog) if catalog is not None else None
+    order = _list_order(listed) if listed is not None else None
     return Survey(root, settings, index, measure(index, settings, order), problems)
 
 
 def build_vault(root: Path, settings: Settings, index: VaultIndex | None = None) -> BuildResult:
-    """Write every dashboard whose text changed; hand edits are moved aside first."""
+    """Write every dashboard whose text changed; hand edits are moved aside first.
+
+    Without an index, a build first compares the vault's files (paths, sizes, mtimes) with
+    those of the last build: when nothing changed and the dashboards are as it left them, the
+    dashboards would come out the same, and nothing is read.
+    """
+    before: str | None = None
     if index is None:
+        before = _fingerprint(root, settings)
+        unchanged = _unchanged_since(root, settings, before)
+        if unchanged is not None:
+            return unchanged
         index = VaultIndex(root, settings)
         index.scan()
     kept = dashboards.keep_aside(root, settings)
@@ -78,37 +99,60 @@ def build_vault(root: Path, settings: Settings, index: VaultIndex | None = None)
         index.update([p for pair in kept for p in pair])
     found = survey(root, settings, index)
     report = dashboards.write(root, dashboards.render(found.progress, found.problems, settings))
-    return BuildResult(found, report.written, report.unchanged, kept)
+    if before is not None and not kept and before == _fingerprint(root, settings):
+        _remember(root, settings, before, len(found.problems))
+    return BuildResult(report.written, report.unchanged, kept, len(found.problems), found)
 
 
-def _list_order(catalog: Catalog) -> dict[str, int]:
-    ids = [*(s.id for s in catalog.sources), *(q.id for q in catalog.questions)]
-    return {note_id: n for n, note_id in enumerate(ids)}
+LAST_BUILD = f"{STATE_DIR}/cache/build.json"
 
 
-_CatalogKey = tuple[Path, tuple[tuple[int, int] | None, ...], str, str]
-_last_catalog: dict[_CatalogKey, tuple[Catalog | None, list[Problem]]] = {}
+def _fingerprint(root: Path, settings: Settings) -> str:
+    """What a build's result depends on: the files, the settings and vaultkit's version.
+
+    Empty when a file changed in the last two seconds, within its mtime's resolution.
+    """
+    files = snapshot(root)
+    for relative in dashboards.paths(settings).values():
+        files.pop(relative, None)  # checked by their hashes instead: a build rewrites them
+    lists = {rel: _stat(root / rel) for rel in (settings.reading_list, settings.syllabus)}
+    recent = time.time_ns() - _RACY_NS
+    if any(s is not None and s[0] > recent for s in (*files.values(), *lists.values())):
+        return ""
+    text = json.dumps([__version__, repr(settings), sorted(files.items()), lists])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _catalog(root: Path, settings: Settings) -> tuple[Catalog | None, list[Problem]]:
-    """The lists' catalog, parsed again only when a list file changed (a watcher asks often)."""
-    lists = (root / settings.reading_list, root / settings.syllabus)
-    key = (root, tuple(_stat(p) for p in lists), settings.reading_list, settings.syllabus)
-    if key not in _last_catalog:
-        _last_catalog.clear()
-        _last_catalog[key] = _load_catalog(root, settings)
-    return _last_catalog[key]
-
-
-def _load_catalog(root: Path, settings: Settings) -> tuple[Catalog | None, list[Problem]]:
+def _unchanged_since(root: Path, settings: Settings, fingerprint: str) -> BuildResult | None:
+    """The last build's result, if the vault and its dashboards are as that build left them."""
+    if not fingerprint:
+        return None
     try:
-        return load_catalog(root, settings), []
-    except ListError as exc:
-        try:
-            relative = exc.path.relative_to(root).as_posix()
-        except ValueError:
-            relative = str(exc.path)
-        return None, [Problem(relative, exc.line, exc.reason)]
+        last = json.loads((root / LAST_BUILD).read_bytes())
+        if last["fingerprint"] != fingerprint:
+            return None
+        hashes = dashboards.hashes(root, settings)
+        if None in hashes.values() or hashes != last["dashboards"]:
+            return None
+        return BuildResult(unchanged=sorted(hashes), problems=int(last["problems"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _remember(root: Path, settings: Settings, fingerprint: str, problems: int) -> None:
+    if not fingerprint:
+        return
+    payload = {
+        "fingerprint": fingerprint,
+        "dashboards": dashboards.hashes(root, settings),
+        "problems": problems,
+    }
+    path = root / LAST_BUILD
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(payload, sort_keys=True).encode("utf-8"))
+    except OSError as exc:
+        log.warning("could not record the build in %s: %s", path, exc)
 
 
 def _stat(path: Path) -> tuple[int, int] | None:
@@ -117,3 +161,7 @@ def _stat(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return stat.st_mtime_ns, stat.st_size
+
+
+def _list_order(listed: Listed) -> dict[str, int]:
+    return {note_id: n for n, note_id in enumerate((*listed.sources, *listed.questions))}

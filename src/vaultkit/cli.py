@@ -170,7 +170,7 @@ def _print_build(result: BuildResult, *, quiet_unchanged: bool = False) -> None:
         click.echo(f"Dashboards written: {', '.join(_names(result.written))}.")
     elif not quiet_unchanged:
         click.echo("Dashboards unchanged.")
-    count = len(result.survey.problems)
+    count = result.problems
     if count:
         click.echo(f"{_plural(count, 'problem')}: see Problems.md or run `vaultkit check`.")
 

@@ -344,6 +344,18 @@ def edited(root: Path, settings: Settings) -> list[str]:
     ]
 
 
+def hashes(root: Path, settings: Settings) -> dict[str, str | None]:
+    """Each dashboard's `content_hash` if it is as vaultkit wrote it, else None."""
+    found: dict[str, str | None] = {}
+    for relative in paths(settings).values():
+        data = _read(root / relative)
+        match = None if data is None or not _unedited(data) else _HASH_LINE.search(
+            data.decode("utf-8", errors="replace")
+        )
+        found[relative] = match.group(1) if match else None
+    return found
+
+
 def keep_aside(root: Path, settings: Settings) -> list[tuple[str, str]]:
     """Move each hand-edited dashboard to `<name> (edited).md` beside it, never over a file."""
     moved: list[tuple[str, str]] = []

@@ -12,9 +12,12 @@ import dataclasses
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +30,13 @@ log = logging.getLogger(__name__)
 
 STATE_DIR = ".vaultkit"
 CACHE_FILE = f"{STATE_DIR}/cache/index.json"
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 _RACY_SECONDS = 2.0
 """A file changed this recently may change again within its mtime tick: never cached."""
 _SKIPPED_DIRS = {"node_modules", "__pycache__"}
+_PARALLEL_FROM = 2000
+"""Fewer notes than this are read in-process: starting workers would cost more than it saves."""
+_MAX_WORKERS = 4
 
 
 def is_ignored(relative: str) -> bool:
@@ -53,6 +59,8 @@ class VaultIndex:
         self.attachments: set[str] = set()
         """Relative paths of files that are not notes (images, PDFs), for link checks."""
         self._stats: dict[str, tuple[int, int]] = {}
+        self._dirty = False
+        """Whether the records differ from what the cache on disk holds."""
         self._statuses = {
             "source": settings.source_statuses,
             "question": settings.question_statuses,
@@ -67,7 +75,7 @@ class VaultIndex:
         self.failures.clear()
         self.attachments.clear()
         self._stats.clear()
-        reused = 0
+        unread: list[tuple[str, tuple[int, int] | None]] = []
         for relative, path in self._walk():
             if not relative.endswith(".md"):
                 self.attachments.add(relative)
@@ -76,11 +84,17 @@ class VaultIndex:
             hit = cache.get(relative)
             if stat is not None and hit is not None and hit[0] == stat:
                 self._store(relative, hit[1], stat)
-                reused += 1
             else:
-                self._store(relative, self._read(path, relative), stat)
-        log.info("scanned %d notes (%d from cache)", len(self._stats), reused)
-        if self.use_cache:
+                unread.append((relative, stat))
+        results = read_notes(self.root, [r for r, _ in unread], self._statuses)
+        for (relative, stat), result in zip(unread, results, strict=True):
+            self._store(relative, result, stat)
+        log.info("scanned %d notes (%d from cache)", len(self._stats),
+                 len(self._stats) - len(unread))
+        # Rewrite the cache only when it would say something new: a 10k-note cache costs
+        # half a second to write.
+        self._dirty = bool(unread) or set(cache) != set(self._stats) or self._racy()
+        if self.use_cache and self._dirty:
             self._save_cache()
 
     def update(self, paths: Iterable[Path | str]) -> set[str]:
@@ -121,8 +135,8 @@ class VaultIndex:
         return gone
 
     def save_cache(self) -> None:
-        """Write the cache now (a watcher calls this now and then, `scan` does it itself)."""
-        if self.use_cache:
+        """Write the cache if it is behind (a watcher calls this on exit; `scan` does itself)."""
+        if self.use_cache and self._dirty:
             self._save_cache()
 
     # -- queries -----------------------------------------------------------------------------
@@ -147,9 +161,11 @@ class VaultIndex:
     def _read(self, path: Path, relative: str) -> NoteRecord | Problem:
         return read_note(path, relative, self._statuses)
 
+
     def _store(
         self, relative: str, result: NoteRecord | Problem, stat: tuple[int, int] | None
     ) -> None:
+        self._dirty = True
         self.records.pop(relative, None)
         self.failures.pop(relative, None)
         if isinstance(result, NoteRecord):
@@ -159,22 +175,13 @@ class VaultIndex:
         self._stats[relative] = stat or (0, -1)
 
     def _forget(self, relative: str) -> None:
+        self._dirty = True
         self.records.pop(relative, None)
         self.failures.pop(relative, None)
         self._stats.pop(relative, None)
 
     def _walk(self, top: Path | None = None) -> Iterator[tuple[str, Path]]:
-        """(relative, path) of every file below `top`, and of folders named like notes."""
-        for folder, dirs, files in os.walk(top or self.root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
-            base = Path(folder)
-            prefix = base.relative_to(self.root).as_posix()
-            # A folder called `x.md` is listed too, so that it is reported, not skipped.
-            names = sorted([*files, *(d for d in dirs if d.endswith(".md"))])
-            for name in names:
-                if name.startswith("."):
-                    continue
-                yield (name if prefix == "." else f"{prefix}/{name}"), base / name
+        return walk(self.root, top)
 
     def _relatives(self, paths: Iterable[Path | str]) -> Iterator[str]:
         for path in paths:
@@ -213,7 +220,12 @@ class VaultIndex:
             log.info("index cache %s unusable (%s); reading every note", path, exc)
             return {}
 
+    def _racy(self) -> bool:
+        cutoff = time.time_ns() - int(_RACY_SECONDS * 1e9)
+        return any(mtime > cutoff for mtime, _ in self._stats.values())
+
     def _save_cache(self) -> None:
+        self._dirty = False
         cutoff = time.time_ns() - int(_RACY_SECONDS * 1e9)
         notes: dict[str, list[Any]] = {}
         for relative, (mtime, size) in self._stats.items():
@@ -234,11 +246,27 @@ class VaultIndex:
                     encoding="utf-8",
                 )
                 (folder.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-            data = json.dumps(payload, separators=(",", ":")).encode("utf-8")
-            if not folder.is_file() or folder.read_bytes() != data:
-                atomic_write(folder, data)
+            atomic_write(folder, json.dumps(payload, separators=(",", ":")).encode("utf-8"))
         except OSError as exc:
             log.warning("could not write the index cache %s: %s", folder, exc)
+
+
+def walk(root: Path, top: Path | None = None) -> Iterator[tuple[str, Path]]:
+    """(relative, path) of every file the index reads below `top` (default: the whole vault),
+    and of folders named like notes, so that those are reported rather than skipped."""
+    for folder, dirs, files in os.walk(top or root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
+        base = Path(folder)
+        prefix = base.relative_to(root).as_posix()
+        names = sorted([*files, *(d for d in dirs if d.endswith(".md"))])
+        for name in names:
+            if not name.startswith("."):
+                yield (name if prefix == "." else f"{prefix}/{name}"), base / name
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int] | None]:
+    """Every file the index reads, with its mtime and size: what a build's result depends on."""
+    return {relative: _stat(path) for relative, path in walk(root)}
 
 
 def _stat(path: Path) -> tuple[int, int] | None:
@@ -249,17 +277,62 @@ def _stat(path: Path) -> tuple[int, int] | None:
     return stat.st_mtime_ns, stat.st_size
 
 
-def _to_json(result: NoteRecord | Problem) -> dict[str, Any]:
-    data = dataclasses.asdict(result)
-    data["_type"] = "note" if isinstance(result, NoteRecord) else "problem"
-    return data
+_FIELDS = tuple(f.name for f in dataclasses.fields(NoteRecord))
+_TUPLES = {"aliases", "also_in", "links"}
 
 
-def _from_json(data: dict[str, Any]) -> NoteRecord | Problem:
-    kind = data.pop("_type")
-    if kind == "problem":
-        return Problem(**data)
-    for key in ("aliases", "also_in", "links"):
-        data[key] = tuple(data[key])
-    data["problems"] = tuple(Problem(**p) for p in data["problems"])
-    return NoteRecord(**data)
+def _to_json(result: NoteRecord | Problem) -> list[Any]:
+    """A record as a flat list of its fields (`asdict` is six times slower at 10k notes)."""
+    if isinstance(result, Problem):
+        return ["p", result.path, result.line, result.message]
+    values: list[Any] = ["n"]
+    for name in _FIELDS:
+        value = getattr(result, name)
+        if name == "problems":
+            value = [[p.path, p.line, p.message] for p in value]
+        values.append(value)
+    return values
+
+
+def _from_json(data: list[Any]) -> NoteRecord | Problem:
+    if data[0] == "p":
+        return Problem(data[1], data[2], data[3])
+    fields = dict(zip(_FIELDS, data[1:], strict=True))
+    for name in _TUPLES:
+        fields[name] = tuple(fields[name])
+    fields["problems"] = tuple(Problem(*p) for p in fields["problems"])
+    return NoteRecord(**fields)
+
+
+def read_notes(
+    root: Path, relatives: list[str], statuses: dict[str, tuple[str, ...]]
+) -> list[NoteRecord | Problem]:
+    """Read many notes; a large cold scan is shared among processes when that is safe.
+
+    Reading is CPU-bound (YAML, regexes), so a second core halves a 10,000-note cold build.
+    Forking is only safe while this process runs no other thread, so a watcher (which has
+    the observer's threads) always reads in-process.
+    """
+    workers = min(os.cpu_count() or 1, _MAX_WORKERS)
+    if len(relatives) < _PARALLEL_FROM or workers < 2 or not _can_fork():
+        return [read_note(root / r, r, statuses) for r in relatives]
+    chunks = [relatives[i::workers] for i in range(workers)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        parts = list(pool.map(_read_chunk, [(root, chunk, statuses) for chunk in chunks]))
+    by_path = {r: result for chunk, part in zip(chunks, parts, strict=True)
+               for r, result in zip(chunk, part, strict=True)}
+    return [by_path[r] for r in relatives]
+
+
+def _read_chunk(
+    job: tuple[Path, list[str], dict[str, tuple[str, ...]]],
+) -> list[NoteRecord | Problem]:
+    root, relatives, statuses = job
+    return [read_note(root / r, r, statuses) for r in relatives]
+
+
+def _can_fork() -> bool:
+    return (
+        "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    )

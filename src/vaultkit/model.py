@@ -182,6 +182,23 @@ class Catalog:
         return tuple(q for q in self.questions if q.topic_key == key)
 
 
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """The ids the lists name, in list order: all a build needs of them."""
+
+    topics: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> Listed:
+        return cls(
+            topics=tuple(t.id for t in catalog.topics),
+            sources=tuple(s.id for s in catalog.sources),
+            questions=tuple(q.id for q in catalog.questions),
+        )
+
+
 def combine(reading: ReadingList, syllabus: Syllabus) -> Catalog:
     """Attach the syllabus to the reading list: sections match by number, else by title.
 

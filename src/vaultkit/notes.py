@@ -142,7 +142,12 @@ _SECTIONS = {
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$", re.M)
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)", re.M)
 _COMMENT = re.compile(r"<!--.*?-->|%%.*?%%", re.S)
-_WIKILINK = re.compile(r"!?\[\[([^\[\]|#^\n]+)(?:[#^][^\[\]|\n]*)?(?:\|[^\[\]\n]*)?\]\]")
+# An embed `![[x]]` matches at its `[[` too; a leading `!?` only made every `!` a candidate.
+_WIKILINK = re.compile(r"\[\[([^\[\]|#^\n]+)(?:[#^][^\[\]|\n]*)?(?:\|[^\[\]\n]*)?\]\]")
+_MEASURED = re.compile(
+    r"^(#{1,6})[ \t]+(summary|answer before reading|answer after reading)[ \t#\r]*$",
+    re.M | re.I,
+)
 _MD_LINK = re.compile(r"\]\((?!https?:|mailto:|#)(<[^>\n]+>|[^)\s]+)\)")
 
 
@@ -304,18 +309,19 @@ def _section_lines(body: str) -> dict[str, int]:
     counts = dict.fromkeys(_SECTIONS.values(), 0)
     if "#" not in body:
         return counts
-    if _FENCE.search(body):
+    if ("```" in body or "~~~" in body) and _FENCE.search(body):
         body = _without_fences(body)
-    headings = list(_HEADING.finditer(body))
-    for n, heading in enumerate(headings):
-        field = _SECTIONS.get(heading.group(2).strip().lower())
-        if field is None:
-            continue
+    for heading in _MEASURED.finditer(body):
+        field = _SECTIONS[heading.group(2).lower()]
         level = len(heading.group(1))
         end = next(
-            (h.start() for h in headings[n + 1:] if len(h.group(1)) <= level), len(body)
+            (h.start() for h in _HEADING.finditer(body, heading.end())
+             if len(h.group(1)) <= level),
+            len(body),
         )
-        content = _COMMENT.sub("", body[heading.end():end])
+        content = body[heading.end():end]
+        if "<!--" in content or "%%" in content:
+            content = _COMMENT.sub("", content)
         counts[field] = sum(
             1 for line in content.splitlines() if line.strip() and not _HEADING.match(line)
         )

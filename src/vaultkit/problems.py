@@ -1,7 +1,7 @@
 """What `check` and Problems.md report: notes that cannot be read, statuses that disagree with
 what the note says, broken links, duplicate ids, notes whose entries left the lists.
 
-Pure: the index (and optionally the lists' catalog) in, a sorted list of Problems out. A problem
+Pure: the index (and optionally the ids the lists name) in, a sorted list of Problems out. A problem
 in one note never stops the others from being counted; this only says where to look.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from vaultkit.config import Settings
 from vaultkit.index import VaultIndex
-from vaultkit.model import Catalog
+from vaultkit.model import Listed
 from vaultkit.notes import NoteRecord, Problem
 
 _LINKING_KINDS = {"source", "question", "topic", "home"}
@@ -22,7 +22,7 @@ def find_problems(
     index: VaultIndex,
     settings: Settings,
     *,
-    catalog: Catalog | None = None,
+    listed: Listed | None = None,
     dashboards: Iterable[str] = (),
     extra: Iterable[Problem] = (),
 ) -> list[Problem]:
@@ -39,8 +39,8 @@ def find_problems(
     found.extend(_broken_links(index, dashboards))
     found.extend(_kept_aside(index, dashboards))
     found.extend(_duplicates(index))
-    if catalog is not None:
-        found.extend(_left_the_lists(index, catalog, settings))
+    if listed is not None:
+        found.extend(_left_the_lists(index, listed, settings))
     unique = dict.fromkeys(found)
     return sorted(unique, key=lambda p: (p.path, p.line or 0, p.message))
 
@@ -119,11 +119,11 @@ def _duplicates(index: VaultIndex) -> list[Problem]:
     return found
 
 
-def _left_the_lists(index: VaultIndex, catalog: Catalog, settings: Settings) -> list[Problem]:
+def _left_the_lists(index: VaultIndex, lists: Listed, settings: Settings) -> list[Problem]:
     listed = {
-        "source": ({s.id for s in catalog.sources}, settings.reading_list),
-        "question": ({q.id for q in catalog.questions}, settings.syllabus),
-        "topic": ({t.id for t in catalog.topics}, settings.reading_list),
+        "source": (set(lists.sources), settings.reading_list),
+        "question": (set(lists.questions), settings.syllabus),
+        "topic": (set(lists.topics), settings.reading_list),
     }
     found: list[Problem] = []
     for record in index.notes():

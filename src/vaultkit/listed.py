@@ -1,0 +1,104 @@
+"""What the lists inside the vault name, for builds: the ids of their entries, in list order.
+
+Parsing a long list with markdown-it takes a second or more at 10,000 entries, and a build
+needs only the ids, so they are kept in memory (a watcher asks at every rebuild) and in
+`.vaultkit/cache/lists.json`, both keyed by the list files' size and mtime.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+
+from vaultkit import __version__
+from vaultkit.config import Settings
+from vaultkit.errors import ListError
+from vaultkit.index import STATE_DIR
+from vaultkit.lists import load_catalog
+from vaultkit.model import Listed
+from vaultkit.notes import Problem
+from vaultkit.writes import atomic_write
+
+log = logging.getLogger(__name__)
+
+CACHE_FILE = f"{STATE_DIR}/cache/lists.json"
+_RACY_NS = 2_000_000_000
+"""A list changed this recently may change again within its mtime tick: not cached on disk."""
+
+Found = tuple[Listed | None, list[Problem]]
+_memory: dict[str, Found] = {}
+
+
+def listed_in_vault(root: Path, settings: Settings) -> Found:
+    """The ids the vault's lists name (None without lists), and why a list could not be read."""
+    stats = [_stat(root / relative) for relative in (settings.reading_list, settings.syllabus)]
+    key = json.dumps([__version__, str(root), settings.reading_list, settings.syllabus, stats])
+    if key in _memory:
+        return _memory[key]
+    found = _from_disk(root, key)
+    if found is None:
+        found = _parse(root, settings)
+        newest = max((s[0] for s in stats if s is not None), default=0)
+        if newest < time.time_ns() - _RACY_NS:
+            _to_disk(root, key, found)
+    _memory.clear()
+    _memory[key] = found
+    return found
+
+
+def _parse(root: Path, settings: Settings) -> Found:
+    try:
+        catalog = load_catalog(root, settings)
+    except ListError as exc:
+        try:
+            relative = exc.path.relative_to(root).as_posix()
+        except ValueError:
+            relative = str(exc.path)
+        return None, [Problem(relative, exc.line, exc.reason)]
+    return (Listed.of(catalog) if catalog is not None else None), []
+
+
+def _from_disk(root: Path, key: str) -> Found | None:
+    try:
+        data = json.loads((root / CACHE_FILE).read_bytes())
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
+        listed = data["listed"]
+        found_listed = None if listed is None else Listed(
+            topics=tuple(listed["topics"]),
+            sources=tuple(listed["sources"]),
+            questions=tuple(listed["questions"]),
+        )
+        return found_listed, [Problem(*p) for p in data["problems"]]
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.info("list cache unusable (%s); parsing the lists", exc)
+        return None
+
+
+def _to_disk(root: Path, key: str, found: Found) -> None:
+    listed, problems = found
+    payload = {
+        "key": key,
+        "listed": None if listed is None else {
+            "topics": listed.topics, "sources": listed.sources, "questions": listed.questions,
+        },
+        "problems": [[p.path, p.line, p.message] for p in problems],
+    }
+    path = root / CACHE_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(payload).encode("utf-8"))
+    except OSError as exc:
+        log.warning("could not write the list cache %s: %s", path, exc)
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
