@@ -86,6 +86,8 @@ def build_vault(root: Path, settings: Settings, index: VaultIndex | None = None)
     those of the last build: when nothing changed and the dashboards are as it left them, the
     dashboards would come out the same, and nothing is read.
     """
+    if not root.is_dir():  # never recreate a vault deleted under a watcher
+        raise VaultPathError(root, "no such folder; it was removed or moved")
     before: str | None = None
     if index is None:
         before = _fingerprint(root, settings)

@@ -91,18 +91,40 @@ class LiveVault:
         and writing again (VS Code): a rebuild caught in between must not drop the note.
         """
         settled: list[str] = []
+        held: list[str] = []
         for relative in paths:
             path = self.root / relative
             transient = relative in self.index.records and (
                 not path.exists() or (path.is_file() and path.stat().st_size == 0)
             )
             if transient and relative not in self._held:
-                self._held.add(relative)
-                self._recheck.append(relative)
+                held.append(relative)
             else:
                 self._held.discard(relative)
                 settled.append(relative)
-        return self.index.update(settled)
+        changed = self.index.update(settled)
+        moved = self._moved_away(changed)
+        for relative in held:
+            if relative in moved:
+                continue  # its note lives on at another path: a move, not a save in progress
+            self._held.add(relative)
+            self._recheck.append(relative)
+        return changed | self.index.remove(moved)
+
+    def _moved_away(self, changed: set[str]) -> set[str]:
+        """Paths whose note now sits at one of `changed` and whose file is gone: moved notes.
+
+        A move between top-level folders reaches us as a create now and a delete later, so
+        the old path is found here by the note's id rather than by a move event.
+        """
+        ids = {
+            record.id for path in changed
+            if (record := self.index.records.get(path)) is not None and record.id
+        }
+        return {
+            path for path, record in self.index.records.items()
+            if record.id in ids and path not in changed and not (self.root / path).exists()
+        }
 
 
 def watch_vault(

@@ -50,7 +50,7 @@ _IGNORED_NAME = re.compile(
     r"""^(
         4913                                  # vim's probe file
       | .*~                                   # vim, emacs and many others: backups
-      | \..*\.sw[a-p]                         # vim swap files
+      | \..*\.sw[a-px]                        # vim swap files and its probe
       | \#.*\#                                # emacs auto-save
       | \.\#.*                                # emacs lock symlinks
       | .*___jb_(tmp|old|bak)___              # JetBrains safe write
@@ -259,6 +259,8 @@ class Watcher:
     # -- supervision -------------------------------------------------------------------------
 
     def _deliver(self, change: Change) -> None:
+        if not self.root.is_dir():
+            raise RootGone(str(self.root))  # a rebuild now would recreate what was deleted
         try:
             self.on_change(change)
         except Exception:  # a failed rebuild must never end the watch
@@ -267,20 +269,39 @@ class Watcher:
     def _supervise(self) -> None:
         if not self.root.is_dir():
             raise RootGone(str(self.root))
-        observer = self._observer
-        dead = observer is None or not observer.is_alive() or any(
-            not emitter.is_alive() for emitter in observer.emitters
-        )
-        if dead and not self._stopping.is_set():
+        if self._observer_dead() and not self._stopping.is_set():
             log.warning("the file observer stopped; restarting it and rescanning everything")
             self.restarts += 1
             self._stop_observer()
-            self._start_observer()
+            try:
+                self._start_observer()
+            except FileNotFoundError:
+                raise RootGone(str(self.root)) from None
             self.request(full=True)
         if self._clock() >= self._next_reconcile:
             self._next_reconcile = self._clock() + self.reconcile_every
             log.debug("periodic reconcile: rescanning everything")
             self.request(full=True)
+
+    def _observer_dead(self) -> bool:
+        """True when the observer or a watch of a folder that still exists has stopped.
+
+        A watch whose folder was deleted stops by itself: that is not a failure, only a
+        watch to drop.
+        """
+        observer = self._observer
+        if observer is None or not observer.is_alive():
+            return True
+        try:
+            stopped = [e for e in list(observer.emitters) if not e.is_alive()]
+        except RuntimeError:  # the set changed under us (a folder came or went): next tick
+            return False
+        for emitter in stopped:
+            if Path(emitter.watch.path).is_dir():
+                return True
+            with contextlib.suppress(KeyError):
+                observer.unschedule(emitter.watch)
+        return False
 
     # -- observer ----------------------------------------------------------------------------
 
@@ -295,7 +316,9 @@ class Watcher:
                     self._watch(entry.name, recursive=True)
             observer.start()
         except OSError as exc:
-            self._observer = None
+            self._stop_observer()
+            if not self.root.is_dir():
+                raise RootGone(str(self.root)) from None
             if exc.errno in {errno.ENOSPC, errno.EMFILE} and not self.polling:
                 raise WatchLimitError(WATCH_LIMIT_HELP) from exc
             raise
@@ -322,7 +345,13 @@ class Watcher:
             else None
         )
         if new is not None and "/" not in new and self._wanted(new, True):
-            self._watch(new, recursive=True)
+            try:
+                self._watch(new, recursive=True)
+            except OSError as exc:
+                if exc.errno not in {errno.ENOSPC, errno.EMFILE}:
+                    raise
+                log.warning("cannot watch %s: %s; the periodic rescan will catch its changes",
+                            new, WATCH_LIMIT_HELP)
 
     def _stop_observer(self) -> None:
         observer, self._observer = self._observer, None

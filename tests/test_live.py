@@ -1,0 +1,597 @@
+"""`vaultkit watch` end to end: a LiveVault fed by a real Watcher, and the command itself.
+
+The live tests run the watcher in a background thread on a vault made by `vaultkit init` and
+record every dashboard write, so rebuilds and writes are counted exactly. They wait on
+conditions with a timeout, never on fixed sleeps alone, and assert nothing about speed. A
+*probe* (a small attachment, which changes no dashboard) written after an action, in the same
+folder, is delivered after that action's events: once the probe is handled, so is the action.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RunCli
+from tests.helpers import split_note
+from vaultkit import dashboards
+from vaultkit.build import open_vault
+from vaultkit.live import LiveVault
+from vaultkit.watch import Change, Watcher, is_ignored_name
+from vaultkit.writes import atomic_write
+
+QUIET = 0.2
+"""Quiet window: one save (several events within microseconds) is reliably one batch."""
+MAX_WAIT = 1.0
+SOURCE = "Sources/Attention Is All You Need.md"
+QUESTION = (
+    "Questions/1 Post-Training LLMs (SFT, DPO, RLHF, preference optimization)/"
+    "What problem is post-training solving that pretraining does not.md"
+)
+QUESTION_TITLE = "What problem is post-training solving that pretraining does not?"
+TOPIC_1 = "[[1 Post-Training LLMs (SFT, DPO, RLHF, preference optimization)]]"
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 10, what: str = "") -> None:
+    """Poll `predicate` every 20 ms until it is true; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
+        time.sleep(0.02)
+
+
+# --- reading dashboards --------------------------------------------------------------------
+
+
+def overall(text: str, label: str) -> tuple[int, int]:
+    """(done, of) from a row of Progress's Overall table, e.g. `Sources read`."""
+    match = re.search(rf"^\| {re.escape(label)} \| (\d+) \| (\d+) \|", text, re.M)
+    assert match is not None, f"no `{label}` row in Progress"
+    return int(match.group(1)), int(match.group(2))
+
+
+def problem_rows(text: str) -> list[str]:
+    """The rows of the Problems table (none when there are no problems)."""
+    return [line for line in text.splitlines()
+            if line.startswith("| ") and not line.startswith("| Note ")]
+
+
+def section(text: str, heading: str) -> str:
+    """The lines under `heading` up to the next heading of the same or a higher level."""
+    level = len(heading) - len(heading.lstrip("#"))
+    lines = text.splitlines()
+    start = lines.index(heading)
+    for end in range(start + 1, len(lines)):
+        mark = len(lines[end]) - len(lines[end].lstrip("#"))
+        if 0 < mark <= level and lines[end][mark:mark + 1] == " ":
+            return "\n".join(lines[start:end])
+    return "\n".join(lines[start:])
+
+
+def set_field(path: Path, key: str, value: str) -> str:
+    """The note's text with one frontmatter line changed (the note is not written)."""
+    text = path.read_text(encoding="utf-8")
+    changed, n = re.subn(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.M)
+    assert n == 1, f"no `{key}:` in {path}"
+    return changed
+
+
+# --- a live vault on a real watcher --------------------------------------------------------
+
+
+@dataclass
+class Handled:
+    change: Change
+    rechecks: list[str]
+
+
+@dataclass
+class Rig:
+    """A LiveVault kept current by a Watcher running in a background thread."""
+
+    vault: Path
+    live: LiveVault
+    watcher: Watcher
+    thread: threading.Thread | None = None
+    handled: list[Handled] = field(default_factory=list)
+    writes: list[tuple[str, str]] = field(default_factory=list)
+    """(dashboard name, text) of every dashboard write, in order."""
+    errors: list[BaseException] = field(default_factory=list)
+    between: Callable[[Change, list[str]], None] | None = None
+    """Called after a batch is handled and before its rechecks are queued."""
+    probes: int = 0
+
+    def on_change(self, change: Change) -> None:
+        """What `live._watcher` does, plus a record of it."""
+        try:
+            self.live.on_change(change)
+        except BaseException as exc:
+            self.errors.append(exc)
+            raise
+        again = self.live.take_rechecks()
+        if self.between is not None:
+            self.between(change, again)
+        if again:
+            self.watcher.request(again)
+        self.handled.append(Handled(change, again))
+
+    def text(self, name: str) -> str:
+        return (self.vault / "Dashboards" / f"{name}.md").read_text(encoding="utf-8")
+
+    def written(self, name: str | None = None) -> list[str]:
+        """Names of the dashboards written, in order; or the texts written to one of them."""
+        if name is None:
+            return [n for n, _ in list(self.writes)]
+        return [t for n, t in list(self.writes) if n == name]
+
+    def work(self) -> list[Handled]:
+        """Batches handled that were not only probes."""
+        return [h for h in list(self.handled)
+                if h.change.full or any(not _is_probe(p) for p in h.change.paths)]
+
+    def settle(self, folder: str = "Sources") -> None:
+        """Return once every event made so far in `folder` has been handled, rechecks too."""
+        for _ in range(5):
+            self.probes += 1
+            probe = f"{folder}/probe-{self.probes}.txt" if folder else f"probe-{self.probes}.txt"
+            (self.vault / probe).write_text("probe\n", encoding="utf-8")
+
+            def handled(probe: str = probe) -> bool:
+                return any(probe in h.change.paths for h in list(self.handled))
+
+            wait_until(handled, what=f"the probe {probe}")
+            assert not self.errors, self.errors
+            if not next(h for h in self.handled if probe in h.change.paths).rechecks:
+                return
+        raise AssertionError("the watcher kept rechecking")
+
+
+def _is_probe(path: str) -> bool:
+    return re.fullmatch(r"(.*/)?probe-\d+\.txt", path) is not None
+
+
+@pytest.fixture
+def vault(tmp_path: Path, run_cli: RunCli) -> Path:
+    root = tmp_path / "vault"
+    result = run_cli("init", root)
+    assert result.exit_code == 0, result.output
+    return root
+
+
+StartRig = Callable[[Path], Rig]
+
+
+@pytest.fixture
+def start_live(monkeypatch: pytest.MonkeyPatch) -> Iterator[StartRig]:
+    """Start a LiveVault + Watcher the way `watch_vault` does, minus the lock and signals."""
+    rigs: list[Rig] = []
+
+    def start(vault: Path) -> Rig:
+        root, settings = open_vault(vault)
+        live = LiveVault(root, settings)
+        rig: Rig
+
+        def on_change(change: Change) -> None:
+            rig.on_change(change)
+
+        watcher = Watcher(root, on_change, exclude=[settings.folders.dashboards], quiet=QUIET,
+                          max_wait=MAX_WAIT, reconcile_every=3600, tick=0.05)
+        rig = Rig(root, live, watcher)
+
+        def recording_write(path: Path, data: bytes) -> None:
+            rig.writes.append((path.name.removesuffix(".md"), data.decode("utf-8")))
+            atomic_write(path, data)
+
+        monkeypatch.setattr("vaultkit.dashboards.atomic_write", recording_write)
+        watcher.start()  # before the initial scan, as watch_vault does
+        live.start()
+        rig.thread = threading.Thread(target=watcher.run, daemon=True)
+        rig.thread.start()
+        rigs.append(rig)
+        rig.settle("")  # delivering for real now
+        rig.writes.clear()
+        rig.handled.clear()
+        return rig
+
+    yield start
+    for rig in rigs:
+        rig.watcher.stop()
+    for rig in rigs:
+        assert rig.thread is not None
+        rig.thread.join(timeout=10)
+        assert not rig.thread.is_alive(), "the watcher thread did not stop"
+
+
+def snapshot(vault: Path) -> dict[str, str]:
+    return {p.name.removesuffix(".md"): p.read_text(encoding="utf-8")
+            for p in sorted((vault / "Dashboards").glob("*.md"))}
+
+
+def assert_one_write_per_changed_dashboard(
+    rig: Rig, before: dict[str, str], since: int = 0
+) -> list[str]:
+    """Each dashboard that changed was written once (since write number `since`), with its
+    final text; no other was written."""
+    after = snapshot(rig.vault)
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    writes = rig.writes[since:]
+    assert sorted(name for name, _ in writes) == changed
+    for name in changed:
+        assert [text for n, text in writes if n == name] == [after[name]]
+    return changed
+
+
+# --- edits seen by the live vault ----------------------------------------------------------
+
+
+def test_a_plain_save_gives_one_rebuild_one_write_per_dashboard_then_silence(
+    vault: Path, start_live: StartRig
+) -> None:
+    """Marking a source read rebuilds once, writes each changed dashboard once, then nothing."""
+    rig = start_live(vault)
+    before = snapshot(vault)
+    assert overall(before["Progress"], "Sources read") == (0, 63)
+    (vault / SOURCE).write_text(set_field(vault / SOURCE, "status", "read"), encoding="utf-8")
+    wait_until(lambda: overall(rig.text("Progress"), "Sources read") == (1, 63),
+               what="Progress to count the source as read")
+    rig.settle()
+    assert len(rig.work()) == 1
+    assert "Progress" in assert_one_write_per_changed_dashboard(rig, before)
+
+    seen = list(rig.writes)
+    for folder in ("Sources", ""):  # more quiet windows, in the note's watch and the root's
+        rig.settle(folder)
+    assert rig.writes == seen
+    assert len(rig.work()) == 1
+
+
+def vim_save(path: Path, text: str) -> None:
+    """Save the way vim does with `backupcopy=no`: probe, swap, rename away, write, clean up."""
+    swap = path.with_name(f".{path.name}.swp")
+    swap.write_bytes(b"b0VIM 9.0")
+    probe = path.with_name("4913")
+    probe.write_bytes(b"")
+    probe.unlink()
+    backup = path.with_name(f"{path.name}~")
+    path.rename(backup)
+    path.write_text(text, encoding="utf-8")
+    backup.unlink()
+    swap.unlink()
+
+
+def test_a_vim_save_never_drops_the_note(vault: Path, start_live: StartRig) -> None:
+    """Rename away + new file: no rebuild ever misses the note, and the new content wins."""
+    rig = start_live(vault)
+    before = snapshot(vault)
+    question = vault / QUESTION
+    assert f"[[{QUESTION.rsplit('/', 1)[1].removesuffix('.md')}|{QUESTION_TITLE}]]" in section(
+        section(before["Unanswered questions"], f"## {TOPIC_1}"), "### Foundational")
+
+    vim_save(question, set_field(question, "level", "deep"))
+    wait_until(lambda: QUESTION_TITLE in section(
+        section(rig.text("Unanswered questions"), f"## {TOPIC_1}"), "### Deep understanding"),
+        what="the question to move to Deep understanding")
+    rig.settle(QUESTION.rsplit("/", 1)[0])
+    assert assert_one_write_per_changed_dashboard(rig, before) == ["Unanswered questions"]
+
+    before, since = snapshot(vault), len(rig.writes)
+    vim_save(vault / SOURCE, set_field(vault / SOURCE, "status", "read"))
+    wait_until(lambda: overall(rig.text("Progress"), "Sources read") == (1, 63),
+               what="Progress to count the source as read")
+    rig.settle()
+    assert "Progress" in assert_one_write_per_changed_dashboard(rig, before, since)
+
+    for text in rig.written("Unanswered questions"):
+        assert "84 of 84 questions have no answer yet." in text
+        assert QUESTION_TITLE in text
+    for text in rig.written("Progress"):
+        assert overall(text, "Sources read")[1] == 63
+        assert overall(text, "Questions drafted")[1] == 84
+    assert rig.written("Problems") == []
+    for handled in rig.handled:
+        assert not any(is_ignored_name(p.rsplit("/", 1)[-1]) for p in handled.change.paths)
+
+
+@pytest.mark.parametrize("temp_name", [".{name}.tmp", "{name}.sb-1a2b3c"])
+def test_a_temp_file_renamed_over_the_note_gives_one_rebuild(
+    vault: Path, start_live: StartRig, temp_name: str
+) -> None:
+    """Write a temp file beside the note and `os.replace` it over: one rebuild, new content."""
+    rig = start_live(vault)
+    before = snapshot(vault)
+    note = vault / SOURCE
+    temp = note.with_name(temp_name.format(name=note.name))
+    temp.write_text(set_field(note, "status", "reading"), encoding="utf-8")
+    temp.replace(note)  # os.replace
+    wait_until(lambda: "Attention Is All You Need" in section(
+        rig.text("Reading queue"), "## Reading now"), what="the source in Reading now")
+    rig.settle()
+    assert len(rig.work()) == 1
+    assert "Reading queue" in assert_one_write_per_changed_dashboard(rig, before)
+
+
+@pytest.mark.parametrize("caught_between", [False, True])
+def test_truncate_then_write_never_drops_the_note(
+    vault: Path, start_live: StartRig, caught_between: bool
+) -> None:
+    """Emptied then written (VS Code): no dashboard ever loses the note, even when a rebuild
+    runs while it is empty; the final dashboards have the new content."""
+    rig = start_live(vault)
+    before = snapshot(vault)
+    note = vault / SOURCE
+    new_text = set_field(note, "status", "read")
+    wrote: list[bool] = []
+
+    def write_after_first_look(change: Change, rechecks: list[str]) -> None:
+        if SOURCE in rechecks and not wrote:
+            note.write_text(new_text, encoding="utf-8")  # the editor's write comes now
+            wrote.append(True)
+
+    with note.open("r+b") as handle:
+        handle.truncate(0)
+        handle.flush()
+        if caught_between:
+            rig.between = write_after_first_look
+        else:
+            handle.write(new_text.encode("utf-8"))
+    wait_until(lambda: overall(rig.text("Progress"), "Sources read") == (1, 63),
+               what="Progress to count the source as read")
+    rig.settle()
+    assert wrote == ([True] if caught_between else [])
+    assert "Progress" in assert_one_write_per_changed_dashboard(rig, before)
+    for text in rig.written("Progress"):
+        assert overall(text, "Sources read")[1] == 63
+    assert rig.written("Problems") == []  # never listed as an empty note
+
+
+def test_a_burst_of_saves_gives_a_few_rebuilds_and_the_last_content(
+    vault: Path, start_live: StartRig
+) -> None:
+    """100 saves of one note as fast as possible: a handful of rebuilds, the last save shown.
+
+    The burst takes far less than MAX_WAIT and leaves no quiet window, so the debouncer gives
+    one batch after it. Allowed on top: one more if the scheduler stalls the watcher for a
+    quiet window mid-burst, and one recheck if a batch catches a save between its truncate
+    and its write (write_text empties the file first).
+    """
+    rig = start_live(vault)
+    note = vault / SOURCE
+    texts = [set_field(note, "status", status) for status in ("unread", "reading", "read")]
+    for n in range(100):
+        last = n == 99
+        note.write_text(texts[2] if last else texts[n % 2] + f"\nsave {n}\n", encoding="utf-8")
+    wait_until(lambda: overall(rig.text("Progress"), "Sources read") == (1, 63),
+               what="Progress to show the last save")
+    rig.settle()
+    assert 1 <= len(rig.work()) <= 3
+    assert note.stem not in section(rig.text("Reading queue"), "## Reading now")
+    assert note.read_text(encoding="utf-8") == texts[2]
+
+
+def test_broken_yaml_is_a_problem_until_it_is_fixed(vault: Path, start_live: StartRig) -> None:
+    """Broken frontmatter lists the note in Problems; fixing it removes it again."""
+    rig = start_live(vault)
+    note = vault / SOURCE
+    good = note.read_text(encoding="utf-8")
+    note.write_text(set_field(note, "status", "[unclosed"), encoding="utf-8")
+    wait_until(lambda: any(note.stem in row and "YAML" in row
+                           for row in problem_rows(rig.text("Problems"))),
+               what="Problems to list the note")
+    assert overall(rig.text("Progress"), "Sources read") == (0, 62)
+    note.write_text(good, encoding="utf-8")
+    wait_until(lambda: problem_rows(rig.text("Problems")) == [], what="Problems to clear")
+    rig.settle()
+    assert overall(rig.text("Progress"), "Sources read") == (0, 63)
+    assert len(rig.written("Problems")) == 2
+    assert len(rig.work()) == 2
+
+
+@pytest.mark.parametrize("destination", ["Sources/Done", "Archive"])
+def test_a_moved_note_is_still_counted_once(
+    vault: Path, start_live: StartRig, destination: str
+) -> None:
+    """A read source moved to another folder keeps counting, once, at every rebuild."""
+    note = vault / SOURCE
+    note.write_text(set_field(note, "status", "read"), encoding="utf-8")
+    (vault / destination).mkdir()
+    rig = start_live(vault)
+    before = snapshot(vault)
+    assert overall(before["Progress"], "Sources read") == (1, 63)
+    moved = f"{destination}/{note.name}"
+    note.rename(vault / moved)
+    wait_until(lambda: moved in rig.live.index.records and SOURCE not in rig.live.index.records,
+               what="the index to follow the move")
+    rig.settle()
+    rig.settle(destination)
+    assert overall(rig.text("Progress"), "Sources read") == (1, 63)
+    assert problem_rows(rig.text("Problems")) == []
+    assert [r.path for r in rig.live.index.notes("source") if r.title == note.stem] == [moved]
+    # Nothing shown depends on the folder: no rebuild may have counted it twice or not at all.
+    assert rig.written() == []
+
+
+def test_a_new_reading_list_entry_becomes_a_source_note(
+    vault: Path, start_live: StartRig
+) -> None:
+    """An entry added to the reading list gets its note, and Progress counts 64 sources."""
+    rig = start_live(vault)
+    before = snapshot(vault)
+    reading_list = vault / "Lists" / "Reading list.md"
+    text = reading_list.read_text(encoding="utf-8")
+    first = section(text, "### Supporting intuition (highly recommended)").split("\n2. ")[0]
+    entry = ("2. **A Test Source on Watching**  \n"
+             "   [https://example.com/watching](https://example.com/watching)  \n"
+             "   Why: Checks that a new entry becomes a note.\n")
+    reading_list.write_text(text.replace(first, first.rstrip("\n") + "\n" + entry, 1),
+                            encoding="utf-8")
+    created = vault / "Sources" / "A Test Source on Watching.md"
+    wait_until(lambda: overall(rig.text("Progress"), "Sources read") == (0, 64),
+               what="Progress to count 64 sources")
+    assert created.is_file()
+    assert split_note(created)[0]["title"] == "A Test Source on Watching"
+    rig.settle()
+    rig.settle("Lists")
+    assert overall(rig.text("Progress"), "Sources read") == (0, 64)
+    assert problem_rows(rig.text("Problems")) == []
+    assert_one_write_per_changed_dashboard(rig, before)
+
+
+def test_a_rebuild_after_the_vault_was_removed_does_not_recreate_it(vault: Path) -> None:
+    """A batch delivered just as the vault is deleted (`rm -rf` still running when the
+    watcher looks) must not bring the folder back with a Dashboards folder in it."""
+    root, settings = open_vault(vault)
+    live = LiveVault(root, settings)
+    live.start()
+    shutil.rmtree(vault)
+    with contextlib.suppress(Exception):  # failing is acceptable; resurrecting is not
+        live.on_change(Change(frozenset({SOURCE})))
+    assert not vault.exists()
+
+
+# --- `vaultkit watch` as a process ---------------------------------------------------------
+
+
+class WatchProcess:
+    """`python -m vaultkit watch VAULT` with its stderr collected line by line."""
+
+    def __init__(self, vault: Path, env: dict[str, str], *args: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "vaultkit", "watch", str(vault), *args],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+        )
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.lines.append(line)
+
+    @property
+    def stderr(self) -> str:
+        return "".join(self.lines)
+
+    def wait_ready(self) -> None:
+        """Watching, holding the lock, signal handlers in place, initial build done."""
+        wait_until(lambda: "initial build" in self.stderr or self.proc.poll() is not None,
+                   timeout=20, what="the watcher to start")
+        assert "Watching " in self.stderr
+        assert self.proc.poll() is None, self.stderr
+
+    def finish(self, timeout: float = 10) -> int:
+        code = self.proc.wait(timeout=timeout)
+        self._reader.join(timeout=5)
+        return code
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.finish()
+
+
+Spawn = Callable[..., WatchProcess]
+
+
+@pytest.fixture
+def spawn(tmp_path: Path) -> Iterator[Spawn]:
+    """Start `vaultkit watch` processes with their own lock folder; all are killed after."""
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime)}
+    started: list[WatchProcess] = []
+
+    def start(vault: Path, *args: str) -> WatchProcess:
+        process = WatchProcess(vault, env, *args)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.kill()
+
+
+def mark_read(vault: Path) -> None:
+    (vault / SOURCE).write_text(set_field(vault / SOURCE, "status", "read"), encoding="utf-8")
+
+
+def progress_read(vault: Path) -> tuple[int, int]:
+    return overall((vault / "Dashboards" / "Progress.md").read_text(encoding="utf-8"),
+                   "Sources read")
+
+
+def test_watch_rebuilds_on_an_edit_and_stops_cleanly_on_sigterm(
+    vault: Path, spawn: Spawn
+) -> None:
+    """An edit shows in Progress; SIGTERM ends with status 0, whole dashboards, no temp files."""
+    watcher = spawn(vault)
+    watcher.wait_ready()
+    mark_read(vault)
+    wait_until(lambda: progress_read(vault) == (1, 63), what="Progress to show the edit")
+
+    # Stop it right after another edit, while it may be rebuilding.
+    (vault / SOURCE).write_text(set_field(vault / SOURCE, "status", "summarized"),
+                                encoding="utf-8")
+    watcher.proc.send_signal(signal.SIGTERM)
+    assert watcher.finish() == 0, watcher.stderr
+    assert "Stopped." in watcher.stderr
+    assert "Traceback" not in watcher.stderr
+    assert [p for p in vault.rglob("*") if p.name.endswith(".vaultkit-tmp")] == []
+    _, settings = open_vault(vault)
+    for relative in dashboards.paths(settings).values():
+        frontmatter, body = split_note(vault / relative)
+        assert frontmatter["vaultkit"] == "dashboard"
+        assert body.startswith("# ")
+    assert dashboards.edited(vault, settings) == []  # each one whole, as vaultkit wrote it
+
+
+def test_a_second_watcher_on_the_same_vault_is_refused(vault: Path, spawn: Spawn) -> None:
+    """While one watcher runs, another exits non-zero and names the first one's pid."""
+    first = spawn(vault)
+    first.wait_ready()
+    second = spawn(vault)
+    assert second.finish(timeout=20) != 0
+    assert "already being watched" in second.stderr
+    assert f"pid {first.proc.pid}" in second.stderr
+    assert first.proc.poll() is None
+    first.proc.send_signal(signal.SIGINT)
+    assert first.finish() == 0, first.stderr
+
+
+def test_a_killed_watchers_lock_does_not_block_the_next(vault: Path, spawn: Spawn) -> None:
+    """After SIGKILL, a new watcher starts and works."""
+    first = spawn(vault)
+    first.wait_ready()
+    first.proc.kill()
+    assert first.finish() == -signal.SIGKILL
+    second = spawn(vault)
+    second.wait_ready()
+    mark_read(vault)
+    wait_until(lambda: progress_read(vault) == (1, 63), what="Progress to show the edit")
+    second.proc.send_signal(signal.SIGTERM)
+    assert second.finish() == 0, second.stderr
+
+
+def test_removing_the_vault_stops_the_watcher_with_a_message(vault: Path, spawn: Spawn) -> None:
+    """The vault folder deleted under the watcher: non-zero exit and a message saying so."""
+    watcher = spawn(vault)
+    watcher.wait_ready()
+    shutil.rmtree(vault)
+    code = watcher.finish(timeout=20)
+    assert code != 0
+    assert "was removed or moved away" in watcher.stderr, watcher.stderr
+    assert "Traceback" not in watcher.stderr
+    assert not vault.exists()
