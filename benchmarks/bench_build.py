@@ -132,6 +132,8 @@ def verdict(met: bool) -> str:
 
 def scanned(log: str) -> str:
     """`N notes (M from cache)` from a verbose build's log."""
+    if "nothing changed since the last build" in log:
+        return "nothing changed since the last build: no note read"
     match = re.search(r"scanned (\d+) notes \((\d+) from cache\)", log)
     return f"{match.group(1)} notes read, {match.group(2)} from the cache" if match else "?"
 
@@ -163,6 +165,16 @@ def main() -> None:
         floor = sample(floor_cmd, runs, base)
         cold = sample([*BUILD, str(vault)], runs, base, before=drop_cache)
         warm = sample([*BUILD, str(vault)], runs, base)
+        edited = next(vault.joinpath("Sources").glob("*.md"))
+        counter = iter(range(10**6))
+
+        def edit_one_note() -> None:
+            with edited.open("a", encoding="utf-8") as handle:
+                handle.write(f"\nAnother line of notes ({next(counter)}).\n")
+
+        one_edit = sample([*BUILD, str(vault)], runs, base, before=edit_one_note)
+        edit_one_note()
+        one_edit_log = run([PYTHON, "-m", "vaultkit", "-v", "build", str(vault)], base)[1]
 
         drop_cache()
         cold_rss = peak_rss_mb([*BUILD, str(vault)], base)
@@ -181,6 +193,7 @@ def main() -> None:
     print(row("YAML-only floor", floor, f"{frontmatters} frontmatters · {floor_rss:.0f} MB RSS"))
     print(row("vaultkit build, cold", cold, f"{scanned(cold_log)} · {cold_rss:.0f} MB RSS"))
     print(row("vaultkit build, warm", warm, f"{scanned(warm_log)} · {warm_rss:.0f} MB RSS"))
+    print(row("vaultkit build, one note edited", one_edit, scanned(one_edit_log)))
     print()
     cold_ratio = statistics.median(cold) / statistics.median(floor)
     warm_ms = statistics.median(warm)

@@ -14,7 +14,7 @@ from vaultkit import __version__, config, dashboards
 from vaultkit.config import Settings
 from vaultkit.errors import VaultPathError
 from vaultkit.index import STATE_DIR, VaultIndex, snapshot
-from vaultkit.listed import listed_in_vault
+from vaultkit.listed import listed_in_vault, parsed_ahead
 from vaultkit.model import Listed
 from vaultkit.notes import Problem
 from vaultkit.problems import find_problems
@@ -93,9 +93,11 @@ def build_vault(root: Path, settings: Settings, index: VaultIndex | None = None)
         before = _fingerprint(root, settings)
         unchanged = _unchanged_since(root, settings, before)
         if unchanged is not None:
+            log.info("nothing changed since the last build; dashboards are up to date")
             return unchanged
         index = VaultIndex(root, settings)
-        index.scan()
+        with parsed_ahead(root, settings):
+            index.scan()
     kept = dashboards.keep_aside(root, settings)
     if kept:
         index.update([p for pair in kept for p in pair])

@@ -63,7 +63,7 @@ def main(verbose: bool) -> None:
 # --- init ---------------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(short_help="Create a study vault from your two lists.")
 @_VAULT
 @click.option(
     "--readlist", "reading_list", metavar="FILE",
@@ -142,14 +142,15 @@ def _print_init(result: InitResult, *, dry_run: bool) -> None:
     click.echo("")
     click.echo("Next:")
     click.echo(f"  Open {result.vault} as a vault in Obsidian (or any editor); start at Home.md.")
-    click.echo(f"  vaultkit status {_shell_path(result.vault)}   where you stand, topic by topic")
-    click.echo(f"  vaultkit build {_shell_path(result.vault)}    refresh the dashboards")
+    where = _shell_path(result.vault)
+    click.echo(f"  vaultkit watch {where}    keeps the dashboards current while you study")
+    click.echo(f"  vaultkit status {where}   where you stand, topic by topic")
 
 
 # --- build --------------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(short_help="Write the dashboards once (cron, CI).")
 @_VAULT
 def build(vault: Path) -> None:
     """Write the dashboards of VAULT once: for cron, CI, or without a watcher.
@@ -178,7 +179,7 @@ def _print_build(result: BuildResult, *, quiet_unchanged: bool = False) -> None:
 # --- status -------------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(short_help="Where you stand, topic by topic.")
 @_VAULT
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON for scripts.")
 def status(vault: Path, as_json: bool) -> None:
@@ -296,7 +297,7 @@ def _problem_json(problem: Problem) -> dict[str, object]:
 # --- check --------------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(short_help="List problems; exit 1 if there are any.")
 @_VAULT
 def check(vault: Path) -> None:
     """List the problems in VAULT; exit 1 if there are any, 0 if none. Writes nothing.
@@ -319,7 +320,7 @@ def check(vault: Path) -> None:
 # --- sync ---------------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(short_help="Add notes for new list entries, then build.")
 @_VAULT
 @click.option("--dry-run", is_flag=True, help="Print what would be created; write nothing.")
 def sync(vault: Path, dry_run: bool) -> None:
@@ -350,7 +351,7 @@ def _print_sync(result: SyncResult, *, dry_run: bool) -> None:
 # --- watch --------------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(short_help="Keep the dashboards current as you study.")
 @_VAULT
 @click.option(
     "--debounce", "debounce_ms", type=click.IntRange(10, 10_000), default=100, show_default=True,

@@ -12,16 +12,14 @@ import dataclasses
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
-import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from vaultkit import __version__
+from vaultkit import __version__, parallel
 from vaultkit.config import Settings
 from vaultkit.notes import NoteRecord, Problem, read_note
 from vaultkit.writes import atomic_write
@@ -36,7 +34,7 @@ _RACY_SECONDS = 2.0
 _SKIPPED_DIRS = {"node_modules", "__pycache__"}
 _PARALLEL_FROM = 2000
 """Fewer notes than this are read in-process: starting workers would cost more than it saves."""
-_MAX_WORKERS = 4
+
 
 
 def is_ignored(relative: str) -> bool:
@@ -309,16 +307,13 @@ def read_notes(
 ) -> list[NoteRecord | Problem]:
     """Read many notes; a large cold scan is shared among processes when that is safe.
 
-    Reading is CPU-bound (YAML, regexes), so a second core halves a 10,000-note cold build.
-    Forking is only safe while this process runs no other thread, so a watcher (which has
-    the observer's threads) always reads in-process.
+    Reading is CPU-bound (YAML, regexes), so a second core shortens a 10,000-note cold build.
     """
-    workers = min(os.cpu_count() or 1, _MAX_WORKERS)
-    if len(relatives) < _PARALLEL_FROM or workers < 2 or not _can_fork():
+    count = parallel.workers()
+    if len(relatives) < _PARALLEL_FROM or count < 2 or not parallel.can_fork():
         return [read_note(root / r, r, statuses) for r in relatives]
-    chunks = [relatives[i::workers] for i in range(workers)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    chunks = [relatives[i::count] for i in range(count)]
+    with ProcessPoolExecutor(max_workers=count, mp_context=parallel.fork_context()) as pool:
         parts = list(pool.map(_read_chunk, [(root, chunk, statuses) for chunk in chunks]))
     by_path = {r: result for chunk, part in zip(chunks, parts, strict=True)
                for r, result in zip(chunk, part, strict=True)}
@@ -331,8 +326,3 @@ def _read_chunk(
     root, relatives, statuses = job
     return [read_note(root / r, r, statuses) for r in relatives]
 
-
-def _can_fork() -> bool:
-    return (
-        "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-    )
