@@ -72,11 +72,11 @@ def row(label: str, samples: list[float], note: str = "") -> str:
 
 
 def snapshot(root: Path) -> dict[Path, tuple[int, int]]:
-    """Every file under root, with its size and modification time."""
+    """Every file under root but vaultkit's own caches, with its size and modification time."""
     return {
         p.relative_to(root): (p.stat().st_size, p.stat().st_mtime_ns)
         for p in root.rglob("*")
-        if p.is_file()
+        if p.is_file() and ".vaultkit/cache" not in p.relative_to(root).as_posix()
     }
 
 

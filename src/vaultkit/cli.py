@@ -16,7 +16,6 @@ from vaultkit.config import LINK_STYLES, LinkStyle
 from vaultkit.dashboards import bar
 from vaultkit.errors import VaultkitError
 from vaultkit.initialise import InitResult, init_vault
-from vaultkit.live import watch_vault
 from vaultkit.notes import Problem
 from vaultkit.progress import TopicProgress
 from vaultkit.sync import SyncResult, sync_vault
@@ -371,6 +370,9 @@ def watch(vault: Path, debounce_ms: int, verbose: bool) -> None:
       nohup vaultkit watch ~/study > ~/.vaultkit-watch.log 2>&1 &
     or a systemd user unit / launchd agent (see the README).
     """
+    # Imported here: watchdog costs ~30 ms at every start, and only this command needs it.
+    from vaultkit.live import watch_vault  # noqa: PLC0415
+
     root, settings = open_vault(vault)
     logging.getLogger("vaultkit").setLevel(logging.DEBUG if verbose else logging.INFO)
     for handler in logging.getLogger().handlers:  # a long-running log wants the time

@@ -15,7 +15,6 @@ import logging
 import os
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -313,6 +312,10 @@ def read_notes(
     if len(relatives) < _PARALLEL_FROM or count < 2 or not parallel.can_fork():
         return [read_note(root / r, r, statuses) for r in relatives]
     chunks = [relatives[i::count] for i in range(count)]
+    # Imported here: multiprocessing's machinery costs ~40 ms at every start of the command,
+    # and only a large cold scan uses it.
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
     with ProcessPoolExecutor(max_workers=count, mp_context=parallel.fork_context()) as pool:
         parts = list(pool.map(_read_chunk, [(root, chunk, statuses) for chunk in chunks]))
     by_path = {r: result for chunk, part in zip(chunks, parts, strict=True)

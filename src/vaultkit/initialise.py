@@ -10,8 +10,9 @@ from vaultkit import config, scaffold, state
 from vaultkit.build import BuildResult, build_vault
 from vaultkit.config import LinkStyle, Settings
 from vaultkit.errors import VaultPathError
+from vaultkit.listed import prime
 from vaultkit.lists import load_reading_list, load_syllabus
-from vaultkit.model import Catalog, ListWarning, combine
+from vaultkit.model import Catalog, Listed, ListWarning, combine
 from vaultkit.templates import shipped_list
 
 READING_LIST = "Reading list.md"
@@ -51,17 +52,21 @@ def init_vault(
     questions = load_syllabus(syllabus_path)
     catalog = combine(reading, questions)
 
+    reading_bytes, syllabus_bytes = reading_path.read_bytes(), syllabus_path.read_bytes()
     plan = scaffold.plan(
         catalog,
         settings,
         vault,
         scaffold.scan(vault),
-        {"reading_list": reading_path.read_bytes(), "syllabus": syllabus_path.read_bytes()},
+        {"reading_list": reading_bytes, "syllabus": syllabus_bytes},
     )
     report = scaffold.apply(plan, dry_run=dry_run)
     built = None
     if not dry_run:
         state.remember(vault, _entry_ids(catalog))
+        in_vault = (vault / settings.reading_list, vault / settings.syllabus)
+        if [p.read_bytes() for p in in_vault if p.is_file()] == [reading_bytes, syllabus_bytes]:
+            prime(vault, settings, Listed.of(catalog))  # the build need not parse them again
         built = build_vault(vault, settings)
     warnings = tuple(
         [(reading_path, w) for w in reading.warnings]

@@ -12,8 +12,8 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vaultkit import __version__, parallel
 from vaultkit.config import Settings
@@ -23,6 +23,9 @@ from vaultkit.lists import load_catalog
 from vaultkit.model import Listed
 from vaultkit.notes import Problem
 from vaultkit.writes import atomic_write
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,12 @@ def listed_in_vault(root: Path, settings: Settings) -> Found:
     else:
         _keep(root, key, found, to_disk=False)
     return found
+
+
+def prime(root: Path, settings: Settings, listed: Listed) -> None:
+    """Remember ids already known for the lists as they are on disk now (`init` parsed them)."""
+    key, racy = _key(root, settings)
+    _keep(root, key, (listed, []), to_disk=not racy)
 
 
 @contextmanager
