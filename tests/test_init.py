@@ -146,7 +146,7 @@ def test_hub_lists_sources_by_role_and_questions_by_level(seed_vault: Path) -> N
     )
     data, body = split_note(hub)
     assert data["vaultkit"] == "topic"
-    assert data["id"] == "t-1"
+    assert data["id"] == "t-post-training-llms-sft-dpo-rlhf-preference-optimization"
     headings = [line for line in body.splitlines() if line.startswith("#")]
     assert headings[:1] == ["# 1 Post-Training LLMs (SFT, DPO, RLHF, preference optimization)"]
     for heading in ("### Core", "### Practitioner", "### Foundational", "### Deep understanding",

@@ -51,7 +51,7 @@ class Topic:
     """One subject of study: a hub note, its sources and its questions."""
 
     key: str
-    """Stable identity: the section number when the list numbers it, else a slug of the title."""
+    """Stable identity: a slug of the title, so renumbering the sections changes nothing."""
     title: str
     """The heading text without its number."""
     number: str | None = None
@@ -122,11 +122,11 @@ class Question:
     """Markdown of sub-items that are part of the question ("1. too high 2. too low")."""
     line: int = 0
     id: str = field(init=False)
-    """`q-<topic key>-` and a hash of the question's words."""
+    """`q-` and a hash of the topic's key and the question's words."""
 
     def __post_init__(self) -> None:
-        key = _fold(" ".join((self.context, self.text, self.details)))
-        object.__setattr__(self, "id", f"q-{self.topic_key}-{short_hash(key)}")
+        key = _fold(" ".join((self.topic_key, self.context, self.text, self.details)))
+        object.__setattr__(self, "id", f"q-{short_hash(key)}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -158,7 +158,7 @@ def _topic(section: Section, context: tuple[Section, ...], walk: _Walk) -> Topic
     heading_texts = [s.full_title for s in path]
     tiers = [int(m.group(1)) for t in heading_texts if (m := _TIER.search(t))]
     title = section.title or "Reading list"
-    base_key = section.number or slug(title)
+    base_key = slug(title)  # not the number: renumbering a section must not make it another
     return Topic(
         key=unique_key(base_key, {t.key for t in walk.topics}),
         title=title,

@@ -168,7 +168,7 @@ def _add(question: Question, walk: _Walk) -> None:
 def _topic(section: Section, walk: _Walk, title: str) -> Topic:
     taken = {t.key for t in walk.topics}
     topic = Topic(
-        key=unique_key(section.number or slug(title), taken),
+        key=unique_key(slug(title), taken),
         title=title,
         number=section.number,
         intro=section_prose(section, walk.lines),
