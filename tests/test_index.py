@@ -345,7 +345,7 @@ def test_cachedir_tag_and_gitignore_are_written_beside_the_cache(vault: Path) ->
     tag = (folder / "CACHEDIR.TAG").read_text(encoding="utf-8")
     assert tag.startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
     assert (folder / ".gitignore").read_text(encoding="utf-8") == "*\n"
-    assert json.loads((vault / CACHE_FILE).read_bytes())["format"] == 2
+    assert json.loads((vault / CACHE_FILE).read_bytes())["format"] == 3
 
 
 def test_index_without_cache_writes_nothing(vault: Path) -> None:

@@ -6,24 +6,22 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from vaultkit import __version__, config, dashboards
 from vaultkit.config import Settings
 from vaultkit.errors import VaultPathError
-from vaultkit.index import STATE_DIR, VaultIndex, snapshot
+from vaultkit.index import STATE_DIR, VaultIndex, is_racy, snapshot, stamp
 from vaultkit.listed import listed_in_vault, parsed_ahead
 from vaultkit.model import Listed
 from vaultkit.notes import Problem
 from vaultkit.problems import find_problems
 from vaultkit.progress import Progress, measure
-from vaultkit.writes import atomic_write
+from vaultkit.writes import atomic_write, remove_stale_temp_files
 
 log = logging.getLogger(__name__)
 
-_RACY_NS = 2_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +80,15 @@ def survey(
 def build_vault(root: Path, settings: Settings, index: VaultIndex | None = None) -> BuildResult:
     """Write every dashboard whose text changed; hand edits are moved aside first.
 
-    Without an index, a build first compares the vault's files (paths, sizes, mtimes) with
+    Without an index, a build first compares the vault's files (paths and stamps) with
     those of the last build: when nothing changed and the dashboards are as it left them, the
     dashboards would come out the same, and nothing is read.
     """
     if not root.is_dir():  # never recreate a vault deleted under a watcher
         raise VaultPathError(root, "no such folder; it was removed or moved")
+    remove_stale_temp_files(  # left by a build or watcher killed mid-write
+        [root / settings.folders.dashboards, root / STATE_DIR, root / STATE_DIR / "cache"]
+    )
     before: str | None = None
     if index is None:
         before = _fingerprint(root, settings)
@@ -103,6 +104,7 @@ def build_vault(root: Path, settings: Settings, index: VaultIndex | None = None)
         index.update([p for pair in kept for p in pair])
     found = survey(root, settings, index)
     report = dashboards.write(root, dashboards.render(found.progress, found.problems, settings))
+    kept += report.kept
     if before is not None and not kept and before == _fingerprint(root, settings):
         _remember(root, settings, before, len(found.problems))
     return BuildResult(report.written, report.unchanged, kept, len(found.problems), found)
@@ -119,9 +121,8 @@ def _fingerprint(root: Path, settings: Settings) -> str:
     files = snapshot(root)
     for relative in dashboards.paths(settings).values():
         files.pop(relative, None)  # checked by their hashes instead: a build rewrites them
-    lists = {rel: _stat(root / rel) for rel in (settings.reading_list, settings.syllabus)}
-    recent = time.time_ns() - _RACY_NS
-    if any(s is not None and s[0] > recent for s in (*files.values(), *lists.values())):
+    lists = {rel: stamp(root / rel) for rel in (settings.reading_list, settings.syllabus)}
+    if any(is_racy(s) for s in (*files.values(), *lists.values())):
         return ""
     text = json.dumps([__version__, repr(settings), sorted(files.items()), lists])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -157,14 +158,6 @@ def _remember(root: Path, settings: Settings, fingerprint: str, problems: int) -
         atomic_write(path, json.dumps(payload, sort_keys=True).encode("utf-8"))
     except OSError as exc:
         log.warning("could not record the build in %s: %s", path, exc)
-
-
-def _stat(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
 
 
 def _list_order(listed: Listed) -> dict[str, int]:

@@ -32,6 +32,10 @@ class _VaultkitGroup(click.Group):
             if exc.hint:
                 click.echo(exc.hint, err=True)
             ctx.exit(2)
+        except OSError as exc:  # a disk full, a permission, a folder where a file should be
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.secho(f"Error: {where}{exc.strerror or exc}", fg="red", err=True)
+            ctx.exit(2)
 
 
 _VAULT = click.argument(
@@ -91,7 +95,8 @@ def init(
 ) -> None:
     """Create a study vault in VAULT from your reading list and question syllabus.
 
-    With no options it uses the lists that ship with vaultkit. It writes a note per
+    With no options it uses the vault's own lists (Lists/) if it has them, else the
+    lists that ship with vaultkit. It writes a note per
     source and per question, a hub note per topic, Home.md, your lists (in Lists/),
     vaultkit.toml, then builds the dashboards.
 
@@ -182,7 +187,7 @@ def _print_build(result: BuildResult, *, quiet_unchanged: bool = False) -> None:
 @_VAULT
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON for scripts.")
 def status(vault: Path, as_json: bool) -> None:
-    """Show where you stand in VAULT: totals and each topic's coverage. Writes nothing.
+    """Show where you stand in VAULT: totals and each topic's coverage. Changes no note.
 
     \b
     A topic is covered when its core and practitioner reading is done, its hub's
@@ -299,7 +304,7 @@ def _problem_json(problem: Problem) -> dict[str, object]:
 @main.command(short_help="List problems; exit 1 if there are any.")
 @_VAULT
 def check(vault: Path) -> None:
-    """List the problems in VAULT; exit 1 if there are any, 0 if none. Writes nothing.
+    """List the problems in VAULT; exit 1 if there are any, 0 if none. Changes no note.
 
     For CI on a vault kept in git. Problems: notes that cannot be read (broken YAML,
     not UTF-8, empty), unknown status values, a status that disagrees with the note's
@@ -357,7 +362,7 @@ def _print_sync(result: SyncResult, *, dry_run: bool) -> None:
     metavar="MS",
     help="Quiet time after the last save before rebuilding, in milliseconds.",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Log every batch of events and rebuild.")
+@click.option("-v", "--verbose", is_flag=True, help="Also log debug details (periodic rescans).")
 def watch(vault: Path, debounce_ms: int, verbose: bool) -> None:
     """Keep the dashboards of VAULT current while you study; stop with Ctrl-C.
 

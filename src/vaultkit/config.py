@@ -35,7 +35,6 @@ class Folders:
     questions: str = "Questions"
     topics: str = "Topics"
     dashboards: str = "Dashboards"
-    lists: str = "Lists"
 
 
 @dataclass(frozen=True, slots=True)

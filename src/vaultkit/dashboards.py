@@ -358,29 +358,37 @@ def hashes(root: Path, settings: Settings) -> dict[str, str | None]:
 
 def keep_aside(root: Path, settings: Settings) -> list[tuple[str, str]]:
     """Move each hand-edited dashboard to `<name> (edited).md` beside it, never over a file."""
-    moved: list[tuple[str, str]] = []
-    for relative in edited(root, settings):
-        source = inside(root, PurePosixPath(relative))
-        stem, n = source.name.removesuffix(".md"), 1
-        while True:
-            label = "edited" if n == 1 else f"edited {n}"
-            target = source.with_name(f"{stem} ({label}).md")
-            if _move_without_clobbering(source, target):
-                break
-            n += 1
-        moved.append((relative, target.relative_to(Path(os.path.realpath(root))).as_posix()))
-    return moved
+    return [_move_aside(root, relative) for relative in edited(root, settings)]
+
+
+def _move_aside(root: Path, relative: str) -> tuple[str, str]:
+    source = inside(root, PurePosixPath(relative))
+    stem, n = source.name.removesuffix(".md"), 1
+    while True:
+        label = "edited" if n == 1 else f"edited {n}"
+        target = source.with_name(f"{stem} ({label}).md")
+        if _move_without_clobbering(source, target):
+            break
+        n += 1
+    return relative, target.relative_to(Path(os.path.realpath(root))).as_posix()
 
 
 def write(root: Path, rendered: dict[str, str]) -> WriteReport:
-    """Write the dashboards whose bytes differ from what is on disk; keep the rest untouched."""
+    """Write the dashboards whose bytes differ from what is on disk; keep the rest untouched.
+
+    Each file is checked again just before it is replaced: an edit saved while the
+    dashboards were being computed is moved aside too, never overwritten.
+    """
     report = WriteReport()
     for relative, text in sorted(rendered.items()):
         path = inside(root, PurePosixPath(relative))
         data = text.encode("utf-8")
-        if _read(path) == data:
+        current = _read(path)
+        if current == data:
             report.unchanged.append(relative)
             continue
+        if current is not None and not _unedited(current):
+            report.kept.append(_move_aside(root, relative))
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, data)
         report.written.append(relative)
@@ -408,7 +416,7 @@ def _unedited(data: bytes) -> bool:
 def _move_without_clobbering(source: Path, target: Path) -> bool:
     """Rename unless `target` exists; False if it does. A hard link makes the check atomic."""
     try:
-        os.link(source, target)
+        os.link(source, target, follow_symlinks=False)
     except FileExistsError:
         return False
     except OSError:

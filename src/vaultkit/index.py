@@ -1,7 +1,8 @@
 """VaultIndex: every note of a vault as a record, kept current by full scans or by paths.
 
 Notes are found by `id`, never by file name, so renamed and moved notes keep counting. A
-full scan reuses records from an on-disk cache for files whose size and mtime are unchanged;
+full scan reuses records from an on-disk cache for files whose stamp (size, mtime, ctime and
+inode) is unchanged;
 the cache lives in `.vaultkit/cache/` (marked with CACHEDIR.TAG, ignored by git) and is safe to
 delete at any time.
 """
@@ -27,9 +28,14 @@ log = logging.getLogger(__name__)
 
 STATE_DIR = ".vaultkit"
 CACHE_FILE = f"{STATE_DIR}/cache/index.json"
-_CACHE_FORMAT = 2
-_RACY_SECONDS = 2.0
-"""A file changed this recently may change again within its mtime tick: never cached."""
+_CACHE_FORMAT = 3
+RACY_NS = 2_000_000_000
+"""A file changed this recently may change again within its timestamps' resolution: its stamp
+is not trusted to stand for its content (not cached, no build skipped)."""
+
+Stamp = tuple[int, int, int, int]
+"""(mtime_ns, size, ctime_ns, inode): a file keeps its stamp only while its content is kept.
+ctime and inode catch the edits mtime misses: `touch -r`, `rsync -t`, `cp -p`, unzip."""
 _SKIPPED_DIRS = {"node_modules", "__pycache__"}
 _PARALLEL_FROM = 2000
 """Fewer notes than this are read in-process: starting workers would cost more than it saves."""
@@ -55,7 +61,7 @@ class VaultIndex:
         """Relative path → why the note could not be read."""
         self.attachments: set[str] = set()
         """Relative paths of files that are not notes (images, PDFs), for link checks."""
-        self._stats: dict[str, tuple[int, int]] = {}
+        self._stats: dict[str, Stamp | None] = {}
         self._dirty = False
         """Whether the records differ from what the cache on disk holds."""
         self._statuses = {
@@ -72,12 +78,12 @@ class VaultIndex:
         self.failures.clear()
         self.attachments.clear()
         self._stats.clear()
-        unread: list[tuple[str, tuple[int, int] | None]] = []
+        unread: list[tuple[str, Stamp | None]] = []
         for relative, path in self._walk():
             if not relative.endswith(".md"):
                 self.attachments.add(relative)
                 continue
-            stat = _stat(path)
+            stat = stamp(path)
             hit = cache.get(relative)
             if stat is not None and hit is not None and hit[0] == stat:
                 self._store(relative, hit[1], stat)
@@ -114,7 +120,8 @@ class VaultIndex:
                     self.attachments.discard(relative)
                 continue
             if path.exists():
-                self._store(relative, self._read(path, relative), _stat(path))
+                stat = stamp(path)  # before reading: a write in between is seen next time
+                self._store(relative, self._read(path, relative), stat)
             else:
                 self._forget(relative)
             changed.add(relative)
@@ -160,7 +167,7 @@ class VaultIndex:
 
 
     def _store(
-        self, relative: str, result: NoteRecord | Problem, stat: tuple[int, int] | None
+        self, relative: str, result: NoteRecord | Problem, stat: Stamp | None
     ) -> None:
         self._dirty = True
         self.records.pop(relative, None)
@@ -169,7 +176,7 @@ class VaultIndex:
             self.records[relative] = result
         else:
             self.failures[relative] = result
-        self._stats[relative] = stat or (0, -1)
+        self._stats[relative] = stat
 
     def _forget(self, relative: str) -> None:
         self._dirty = True
@@ -199,7 +206,7 @@ class VaultIndex:
         text = json.dumps([__version__, self._statuses], sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
-    def _load_cache(self) -> dict[str, tuple[tuple[int, int], NoteRecord | Problem]]:
+    def _load_cache(self) -> dict[str, tuple[Stamp, NoteRecord | Problem]]:
         path = self.root / CACHE_FILE
         try:
             data = json.loads(path.read_bytes())
@@ -208,7 +215,7 @@ class VaultIndex:
             if data.get("format") != _CACHE_FORMAT or data.get("key") != self._cache_key():
                 return {}
             return {
-                relative: ((entry[0], entry[1]), _from_json(entry[2]))
+                relative: ((entry[0], entry[1], entry[2], entry[3]), _from_json(entry[4]))
                 for relative, entry in data["notes"].items()
             }
         except FileNotFoundError:
@@ -218,19 +225,17 @@ class VaultIndex:
             return {}
 
     def _racy(self) -> bool:
-        cutoff = time.time_ns() - int(_RACY_SECONDS * 1e9)
-        return any(mtime > cutoff for mtime, _ in self._stats.values())
+        return any(is_racy(s) for s in self._stats.values())
 
     def _save_cache(self) -> None:
         self._dirty = False
-        cutoff = time.time_ns() - int(_RACY_SECONDS * 1e9)
         notes: dict[str, list[Any]] = {}
-        for relative, (mtime, size) in self._stats.items():
-            if size < 0 or mtime > cutoff:
+        for relative, stat in self._stats.items():
+            if stat is None or is_racy(stat):
                 continue
             result = self.records.get(relative) or self.failures.get(relative)
             if result is not None:
-                notes[relative] = [mtime, size, _to_json(result)]
+                notes[relative] = [*stat, _to_json(result)]
         payload = {"format": _CACHE_FORMAT, "key": self._cache_key(), "notes": notes}
         folder = self.root / CACHE_FILE
         try:
@@ -261,17 +266,23 @@ def walk(root: Path, top: Path | None = None) -> Iterator[tuple[str, Path]]:
                 yield (name if prefix == "." else f"{prefix}/{name}"), base / name
 
 
-def snapshot(root: Path) -> dict[str, tuple[int, int] | None]:
-    """Every file the index reads, with its mtime and size: what a build's result depends on."""
-    return {relative: _stat(path) for relative, path in walk(root)}
+def snapshot(root: Path) -> dict[str, Stamp | None]:
+    """Every file the index reads, with its stamp: what a build's result depends on."""
+    return {relative: stamp(path) for relative, path in walk(root)}
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def stamp(path: Path) -> Stamp | None:
+    """The file's stamp, or None when it cannot be stat'ed."""
     try:
         stat = path.stat()
     except OSError:
         return None
-    return stat.st_mtime_ns, stat.st_size
+    return stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns, stat.st_ino
+
+
+def is_racy(stat: Stamp | None) -> bool:
+    """True when the file was modified too recently for its stamp to stand for its content."""
+    return stat is not None and stat[0] > time.time_ns() - RACY_NS
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(NoteRecord))

@@ -9,7 +9,7 @@ from pathlib import Path
 from vaultkit import config, scaffold, state
 from vaultkit.build import BuildResult, build_vault
 from vaultkit.config import LinkStyle, Settings
-from vaultkit.errors import VaultPathError
+from vaultkit.errors import VaultkitError, VaultPathError
 from vaultkit.listed import prime
 from vaultkit.lists import load_reading_list, load_syllabus
 from vaultkit.model import Catalog, Listed, ListWarning, combine
@@ -39,15 +39,23 @@ def init_vault(
     links: LinkStyle | None = None,
     dry_run: bool = False,
 ) -> InitResult:
-    """Plan the vault for the lists (the shipped ones by default) and create what is missing."""
+    """Plan the vault for the lists and create what is missing.
+
+    Without `--readlist` / `--questions`, a vault's own lists (in `Lists/`) are used when it has
+    them, so re-running `init` restores that vault's notes and never adds the shipped ones;
+    a new vault gets the shipped lists.
+    """
     if vault.exists() and not vault.is_dir():
         raise VaultPathError(vault, "exists and is not a folder; name a new or existing folder")
     settings = config.load(vault)
+    has_settings = (vault / config.CONFIG_NAME).is_file()
+    if links is not None and has_settings and links != settings.links:
+        raise LinkStyleError(vault, settings.links, links)
     if links is not None:
         settings = dataclasses.replace(settings, links=links)
 
-    reading_path = reading_list or shipped_list(READING_LIST)
-    syllabus_path = syllabus or shipped_list(SYLLABUS)
+    reading_path = reading_list or _own_or_shipped(vault / settings.reading_list, READING_LIST)
+    syllabus_path = syllabus or _own_or_shipped(vault / settings.syllabus, SYLLABUS)
     reading = load_reading_list(reading_path)
     questions = load_syllabus(syllabus_path)
     catalog = combine(reading, questions)
@@ -73,6 +81,21 @@ def init_vault(
         + [(syllabus_path, w) for w in questions.warnings]
     )
     return InitResult(vault, catalog, report, warnings, settings, built)
+
+
+class LinkStyleError(VaultkitError):
+    """`--links` asks for another style than the vault's settings hold."""
+
+    def __init__(self, vault: Path, current: str, wanted: str) -> None:
+        super().__init__(
+            f"{vault} uses links = {current!r} (vaultkit.toml); --links {wanted} would mix "
+            "styles in one vault"
+        )
+        self.hint = "To switch, edit `links` in vaultkit.toml, then re-run without --links."
+
+
+def _own_or_shipped(own: Path, shipped: str) -> Path:
+    return own if own.is_file() else shipped_list(shipped)
 
 
 def _entry_ids(catalog: Catalog) -> list[str]:

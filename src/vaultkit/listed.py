@@ -2,14 +2,13 @@
 
 Parsing a long list with markdown-it takes a second or more at 10,000 entries, and a build
 needs only the ids, so they are kept in memory (a watcher asks at every rebuild) and in
-`.vaultkit/cache/lists.json`, both keyed by the list files' size and mtime.
+`.vaultkit/cache/lists.json`, both keyed by the list files' stamps.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING
 from vaultkit import __version__, parallel
 from vaultkit.config import Settings
 from vaultkit.errors import ListError
-from vaultkit.index import STATE_DIR
+from vaultkit.index import STATE_DIR, is_racy, stamp
 from vaultkit.lists import load_catalog
 from vaultkit.model import Listed
 from vaultkit.notes import Problem
@@ -30,8 +29,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CACHE_FILE = f"{STATE_DIR}/cache/lists.json"
-_RACY_NS = 2_000_000_000
-"""A list changed this recently may change again within its mtime tick: not cached on disk."""
 
 Found = tuple[Listed | None, list[Problem]]
 _memory: dict[str, Found] = {}
@@ -93,10 +90,9 @@ def _parse_into(root: Path, settings: Settings, sender: Connection) -> None:
 
 
 def _key(root: Path, settings: Settings) -> tuple[str, bool]:
-    stats = [_stat(root / relative) for relative in (settings.reading_list, settings.syllabus)]
+    stats = [stamp(root / relative) for relative in (settings.reading_list, settings.syllabus)]
     key = json.dumps([__version__, str(root), settings.reading_list, settings.syllabus, stats])
-    newest = max((s[0] for s in stats if s is not None), default=0)
-    return key, newest > time.time_ns() - _RACY_NS
+    return key, any(is_racy(s) for s in stats)
 
 
 def _keep(root: Path, key: str, found: Found, *, to_disk: bool) -> None:
@@ -152,11 +148,3 @@ def _to_disk(root: Path, key: str, found: Found) -> None:
         atomic_write(path, json.dumps(payload).encode("utf-8"))
     except OSError as exc:
         log.warning("could not write the list cache %s: %s", path, exc)
-
-
-def _stat(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
