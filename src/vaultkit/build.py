@@ -9,16 +9,17 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vaultkit import __version__, config, dashboards
+from vaultkit import __version__, config, dashboards, statefiles
 from vaultkit.config import Settings
 from vaultkit.errors import VaultPathError
-from vaultkit.index import STATE_DIR, VaultIndex, is_racy, snapshot, stamp
+from vaultkit.index import VaultIndex, is_racy, snapshot, stamp
 from vaultkit.listed import listed_in_vault, parsed_ahead
 from vaultkit.model import Listed
 from vaultkit.notes import Problem
 from vaultkit.problems import find_problems
 from vaultkit.progress import Progress, measure
-from vaultkit.writes import atomic_write, remove_stale_temp_files
+from vaultkit.statefiles import CACHE_DIR, STATE_DIR
+from vaultkit.writes import remove_stale_temp_files
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def build_vault(root: Path, settings: Settings, index: VaultIndex | None = None)
     if not root.is_dir():  # never recreate a vault deleted under a watcher
         raise VaultPathError(root, "no such folder; it was removed or moved")
     remove_stale_temp_files(  # left by a build or watcher killed mid-write
-        [root / settings.folders.dashboards, root / STATE_DIR, root / STATE_DIR / "cache"]
+        [root / settings.folders.dashboards, root / STATE_DIR, root / CACHE_DIR]
     )
     before: str | None = None
     if index is None:
@@ -110,7 +111,7 @@ def build_vault(root: Path, settings: Settings, index: VaultIndex | None = None)
     return BuildResult(report.written, report.unchanged, kept, len(found.problems), found)
 
 
-LAST_BUILD = f"{STATE_DIR}/cache/build.json"
+LAST_BUILD = f"{CACHE_DIR}/build.json"
 
 
 def _fingerprint(root: Path, settings: Settings) -> str:
@@ -132,15 +133,18 @@ def _unchanged_since(root: Path, settings: Settings, fingerprint: str) -> BuildR
     """The last build's result, if the vault and its dashboards are as that build left them."""
     if not fingerprint:
         return None
+    raw = statefiles.read(root, LAST_BUILD)
+    if raw is None:
+        return None
     try:
-        last = json.loads((root / LAST_BUILD).read_bytes())
+        last = json.loads(raw)
         if last["fingerprint"] != fingerprint:
             return None
         hashes = dashboards.hashes(root, settings)
         if None in hashes.values() or hashes != last["dashboards"]:
             return None
         return BuildResult(unchanged=sorted(hashes), problems=int(last["problems"]))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
@@ -152,12 +156,7 @@ def _remember(root: Path, settings: Settings, fingerprint: str, problems: int) -
         "dashboards": dashboards.hashes(root, settings),
         "problems": problems,
     }
-    path = root / LAST_BUILD
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, json.dumps(payload, sort_keys=True).encode("utf-8"))
-    except OSError as exc:
-        log.warning("could not record the build in %s: %s", path, exc)
+    statefiles.write_cache(root, LAST_BUILD, json.dumps(payload, sort_keys=True).encode("utf-8"))
 
 
 def _list_order(listed: Listed) -> dict[str, int]:

@@ -19,15 +19,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from vaultkit import __version__, parallel
+from vaultkit import __version__, parallel, statefiles
 from vaultkit.config import Settings
 from vaultkit.notes import NoteRecord, Problem, read_note
-from vaultkit.writes import atomic_write
+from vaultkit.statefiles import CACHE_DIR
 
 log = logging.getLogger(__name__)
 
-STATE_DIR = ".vaultkit"
-CACHE_FILE = f"{STATE_DIR}/cache/index.json"
+CACHE_FILE = f"{CACHE_DIR}/index.json"
 _CACHE_FORMAT = 3
 RACY_NS = 2_000_000_000
 """A file changed this recently may change again within its timestamps' resolution: its stamp
@@ -207,9 +206,11 @@ class VaultIndex:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def _load_cache(self) -> dict[str, tuple[Stamp, NoteRecord | Problem]]:
-        path = self.root / CACHE_FILE
+        raw = statefiles.read(self.root, CACHE_FILE)
+        if raw is None:
+            return {}
         try:
-            data = json.loads(path.read_bytes())
+            data = json.loads(raw)
             if not isinstance(data, dict) or not isinstance(data.get("notes"), dict):
                 return {}
             if data.get("format") != _CACHE_FORMAT or data.get("key") != self._cache_key():
@@ -218,10 +219,8 @@ class VaultIndex:
                 relative: ((entry[0], entry[1], entry[2], entry[3]), _from_json(entry[4]))
                 for relative, entry in data["notes"].items()
             }
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
-            log.info("index cache %s unusable (%s); reading every note", path, exc)
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+            log.info("index cache unusable (%s); reading every note", exc)
             return {}
 
     def _racy(self) -> bool:
@@ -237,20 +236,8 @@ class VaultIndex:
             if result is not None:
                 notes[relative] = [*stat, _to_json(result)]
         payload = {"format": _CACHE_FORMAT, "key": self._cache_key(), "notes": notes}
-        folder = self.root / CACHE_FILE
-        try:
-            folder.parent.mkdir(parents=True, exist_ok=True)
-            tag = folder.parent / "CACHEDIR.TAG"
-            if not tag.exists():
-                tag.write_text(
-                    "Signature: 8a477f597d28d172789f06886806bc55\n"
-                    "# vaultkit's index cache: safe to delete; it is rebuilt on the next run.\n",
-                    encoding="utf-8",
-                )
-                (folder.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-            atomic_write(folder, json.dumps(payload, separators=(",", ":")).encode("utf-8"))
-        except OSError as exc:
-            log.warning("could not write the index cache %s: %s", folder, exc)
+        data = json.dumps(payload, separators=(",", ":")).encode("utf-8")
+        statefiles.write_cache(self.root, CACHE_FILE, data)
 
 
 def walk(root: Path, top: Path | None = None) -> Iterator[tuple[str, Path]]:

@@ -14,21 +14,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vaultkit import __version__, parallel
+from vaultkit import __version__, parallel, statefiles
 from vaultkit.config import Settings
 from vaultkit.errors import ListError
-from vaultkit.index import STATE_DIR, is_racy, stamp
+from vaultkit.index import is_racy, stamp
 from vaultkit.lists import load_catalog
 from vaultkit.model import Listed
 from vaultkit.notes import Problem
-from vaultkit.writes import atomic_write
+from vaultkit.statefiles import CACHE_DIR
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
 log = logging.getLogger(__name__)
 
-CACHE_FILE = f"{STATE_DIR}/cache/lists.json"
+CACHE_FILE = f"{CACHE_DIR}/lists.json"
 
 Found = tuple[Listed | None, list[Problem]]
 _memory: dict[str, Found] = {}
@@ -115,8 +115,11 @@ def _parse(root: Path, settings: Settings) -> Found:
 
 
 def _from_disk(root: Path, key: str) -> Found | None:
+    raw = statefiles.read(root, CACHE_FILE)
+    if raw is None:
+        return None
     try:
-        data = json.loads((root / CACHE_FILE).read_bytes())
+        data = json.loads(raw)
         if not isinstance(data, dict) or data.get("key") != key:
             return None
         listed = data["listed"]
@@ -126,9 +129,7 @@ def _from_disk(root: Path, key: str) -> Found | None:
             questions=tuple(listed["questions"]),
         )
         return found_listed, [Problem(*p) for p in data["problems"]]
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         log.info("list cache unusable (%s); parsing the lists", exc)
         return None
 
@@ -142,9 +143,4 @@ def _to_disk(root: Path, key: str, found: Found) -> None:
         },
         "problems": [[p.path, p.line, p.message] for p in problems],
     }
-    path = root / CACHE_FILE
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, json.dumps(payload).encode("utf-8"))
-    except OSError as exc:
-        log.warning("could not write the list cache %s: %s", path, exc)
+    statefiles.write_cache(root, CACHE_FILE, json.dumps(payload).encode("utf-8"))

@@ -12,23 +12,23 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from vaultkit.writes import atomic_write
+from vaultkit import statefiles
+from vaultkit.statefiles import STATE_DIR
 
 log = logging.getLogger(__name__)
 
-STATE_FILE = ".vaultkit/state.json"
+STATE_FILE = f"{STATE_DIR}/state.json"
 
 
 def known_ids(root: Path) -> set[str] | None:
     """Ids of the entries vaultkit has made notes for; None when there is no usable record."""
-    path = root / STATE_FILE
-    try:
-        data = json.loads(path.read_bytes())
-        ids = data["known"]
-    except FileNotFoundError:
+    raw = statefiles.read(root, STATE_FILE)
+    if raw is None:
         return None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        log.warning("ignoring %s (%s); entries without notes count as new", path, exc)
+    try:
+        ids = json.loads(raw)["known"]
+    except (ValueError, KeyError, TypeError) as exc:
+        log.warning("ignoring %s (%s); entries without notes count as new", STATE_FILE, exc)
         return None
     if not isinstance(ids, list):
         return None
@@ -38,9 +38,6 @@ def known_ids(root: Path) -> set[str] | None:
 def remember(root: Path, ids: Iterable[str]) -> None:
     """Add ids to the record (never forgets one: a deleted note stays deleted)."""
     known = (known_ids(root) or set()) | set(ids)
-    path = root / STATE_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({"format": 1, "known": sorted(known)}, indent=1) + "\n"
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return
-    atomic_write(path, text.encode("utf-8"))
+    data = (json.dumps({"format": 1, "known": sorted(known)}, indent=1) + "\n").encode("utf-8")
+    if statefiles.read(root, STATE_FILE) != data:
+        statefiles.write(root, STATE_FILE, data)
