@@ -33,6 +33,8 @@ from vaultkit.watch import Change, Watcher, is_ignored_name
 from vaultkit.writes import atomic_write
 
 QUIET = 0.2
+LIST_SETTLE = 0.5
+"""Seconds a list must rest before sync; short, so the tests stay quick."""
 """Quiet window: one save (several events within microseconds) is reliably one batch."""
 MAX_WAIT = 1.0
 SOURCE = "Sources/Attention Is All You Need.md"
@@ -126,6 +128,8 @@ class Rig:
             self.between(change, again)
         if again:
             self.watcher.request(again)
+        for path, delay in self.live.take_later():
+            self.watcher.request([path], after=delay)
         self.handled.append(Handled(change, again))
 
     def text(self, name: str) -> str:
@@ -181,7 +185,7 @@ def start_live(monkeypatch: pytest.MonkeyPatch) -> Iterator[StartRig]:
 
     def start(vault: Path) -> Rig:
         root, settings = open_vault(vault)
-        live = LiveVault(root, settings)
+        live = LiveVault(root, settings, list_settle=LIST_SETTLE)
         rig: Rig
 
         def on_change(change: Change) -> None:
@@ -459,6 +463,74 @@ def test_a_rebuild_after_the_vault_was_removed_does_not_recreate_it(vault: Path)
     with contextlib.suppress(Exception):  # failing is acceptable; resurrecting is not
         live.on_change(Change(frozenset({SOURCE})))
     assert not vault.exists()
+
+
+def age_past_settling(path: Path) -> None:
+    """Date a file's mtime a minute back, as if it had been saved and left alone since."""
+    past = time.time() - 60
+    os.utime(path, (past, past))
+
+
+NEW_ENTRY = ("2. **A Paper Typed Slowly**  \n"
+             "   [https://example.com/slow](https://example.com/slow)  \n"
+             "   Why: Tests that a list is synced only once it is left alone.\n")
+
+
+def test_a_list_being_typed_is_synced_only_once_left_alone(vault: Path) -> None:
+    """A list saved a moment ago gets no notes yet, only a later look; once it rests, it does."""
+    root, settings = open_vault(vault)
+    live = LiveVault(root, settings, list_settle=5.0)
+    live.start()
+    reading_list = vault / "Lists" / "Reading list.md"
+    text = reading_list.read_text(encoding="utf-8")
+    first = section(text, "### Supporting intuition (highly recommended)").split("\n2. ")[0]
+    reading_list.write_text(text.replace(first, first.rstrip("\n") + "\n" + NEW_ENTRY, 1),
+                            encoding="utf-8")
+    created = vault / "Sources" / "A Paper Typed Slowly.md"
+
+    live.on_change(Change(frozenset({"Lists/Reading list.md"})))
+    later = live.take_later()
+    assert not created.exists()
+    assert [path for path, _ in later] == ["Lists/Reading list.md"]
+    assert all(0 < delay <= 5.0 for _, delay in later)
+
+    age_past_settling(reading_list)
+    live.on_change(Change(frozenset({"Lists/Reading list.md"})))
+    assert created.is_file()
+    assert live.take_later() == []
+
+
+def test_a_list_edit_seen_only_by_a_full_rescan_is_synced(vault: Path) -> None:
+    """When the list's own event was lost, the next full rescan still makes its notes."""
+    root, settings = open_vault(vault)
+    live = LiveVault(root, settings, list_settle=5.0)
+    live.start()
+    reading_list = vault / "Lists" / "Reading list.md"
+    text = reading_list.read_text(encoding="utf-8")
+    first = section(text, "### Supporting intuition (highly recommended)").split("\n2. ")[0]
+    reading_list.write_text(text.replace(first, first.rstrip("\n") + "\n" + NEW_ENTRY, 1),
+                            encoding="utf-8")
+    age_past_settling(reading_list)
+    live.on_change(Change(frozenset(), full=True))
+    assert (vault / "Sources" / "A Paper Typed Slowly.md").is_file()
+
+
+def test_a_broken_list_does_not_stop_the_rebuild(vault: Path) -> None:
+    """An emptied list (a save caught half-way) is reported; the notes' edits still show."""
+    root, settings = open_vault(vault)
+    live = LiveVault(root, settings, list_settle=0.0)
+    live.start()
+    reading_list = vault / "Lists" / "Reading list.md"
+    reading_list.write_text("", encoding="utf-8")
+    source = vault / SOURCE
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "status: unread", "status: read", 1), encoding="utf-8")
+    live.on_change(Change(frozenset({"Lists/Reading list.md", SOURCE})))
+    progress = (vault / "Dashboards" / "Progress.md").read_text(encoding="utf-8")
+    assert overall(progress, "Sources read") == (1, 63)
+    problems = (vault / "Dashboards" / "Problems.md").read_text(encoding="utf-8")
+    assert "Reading list" in problems
+    assert "is empty" in problems
 
 
 # --- `vaultkit watch` as a process ---------------------------------------------------------

@@ -340,6 +340,8 @@ def sync(vault: Path, dry_run: bool) -> None:
 
 
 def _print_sync(result: SyncResult, *, dry_run: bool) -> None:
+    for where, warning in result.warnings:
+        click.secho(f"warning: {where}:{warning.line}: {warning.message}", fg="yellow", err=True)
     verb = "would be created" if dry_run else "created"
     for planned in result.created:
         click.echo(f"{'create' if dry_run else 'created'}  {planned.path}")
@@ -367,8 +369,9 @@ def watch(vault: Path, debounce_ms: int, verbose: bool) -> None:
     """Keep the dashboards of VAULT current while you study; stop with Ctrl-C.
 
     Rebuilds within about a second of any save, in Obsidian or any editor: only the
-    notes that changed are re-read. Saving a list in Lists/ adds notes for its new
-    entries (like `vaultkit sync`). One line is logged per rebuild.
+    notes that changed are re-read. A list in Lists/ that you edited gets notes for its
+    new entries (like `vaultkit sync`) once you leave it alone for five seconds, so a
+    half-typed entry gets none. One line is logged per rebuild.
 
     \b
     Keep it running in the background with, for example:

@@ -111,7 +111,11 @@ def _parse(root: Path, settings: Settings) -> Found:
         except ValueError:
             relative = str(exc.path)
         return None, [Problem(relative, exc.line, exc.reason)]
-    return (Listed.of(catalog) if catalog is not None else None), []
+    if catalog is None:
+        return None, []
+    # An entry the parser had to skip is a problem of the vault: it has no note.
+    skipped = [Problem(path, w.line, f"{w.message}") for path, w in catalog.warnings]
+    return Listed.of(catalog), skipped
 
 
 def _from_disk(root: Path, key: str) -> Found | None:

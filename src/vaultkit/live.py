@@ -18,7 +18,7 @@ from types import FrameType
 from vaultkit.build import build_vault
 from vaultkit.config import Settings
 from vaultkit.errors import VaultkitError
-from vaultkit.index import VaultIndex
+from vaultkit.index import Stamp, VaultIndex, stamp
 from vaultkit.lock import VaultLock
 from vaultkit.sync import sync_vault
 from vaultkit.watch import WATCH_LIMIT_HELP, Change, RootGone, Watcher, WatchLimitError
@@ -42,9 +42,15 @@ class LiveVault:
     index: VaultIndex = field(init=False)
     rebuilds: int = 0
     """Batches handled; tests and the log count on it."""
+    list_settle: float = 5.0
+    """Seconds a list must be left alone before its new entries become notes: editors save
+    while you type (Obsidian every two seconds), and a half-typed entry must not get a note."""
     _held: set[str] = field(default_factory=set)
     """Notes that vanished or were emptied in the last batch, kept one more round."""
     _recheck: list[str] = field(default_factory=list)
+    _later: list[tuple[str, float]] = field(default_factory=list)
+    _synced: dict[str, Stamp | None] = field(default_factory=dict)
+    """The lists' stamps when they were last synced (or when watching started)."""
 
     def __post_init__(self) -> None:
         self.index = VaultIndex(self.root, self.settings)
@@ -52,6 +58,7 @@ class LiveVault:
     def start(self) -> None:
         """The initial full scan and build."""
         started = time.perf_counter()
+        self._synced = self._list_stamps()
         self.index.scan()
         result = build_vault(self.root, self.settings, self.index)
         log.info("initial build: %d notes, dashboards %s (%d ms)", len(self.index.records),
@@ -67,12 +74,7 @@ class LiveVault:
             touched = ["everything"]
         else:
             touched = sorted(self._update(change.paths))
-        lists = {self.settings.reading_list, self.settings.syllabus}
-        if lists & change.paths:
-            created = sync_vault(self.root, self.settings, build=False).created
-            if created:
-                self.index.update(str(f.path) for f in created)
-                log.info("sync: %d new notes from the lists", len(created))
+        self._sync_settled_lists()
         result = build_vault(self.root, self.settings, self.index)
         for original, kept in result.kept:
             log.warning("kept your edits to %s in %s", original, kept)
@@ -83,6 +85,40 @@ class LiveVault:
         """Paths to look at again after a quiet window (see `_update`)."""
         paths, self._recheck = self._recheck, []
         return paths
+
+    def take_later(self) -> list[tuple[str, float]]:
+        """(path, seconds): lists to look at again once they have been left alone."""
+        later, self._later = self._later, []
+        return later
+
+    def _list_stamps(self) -> dict[str, Stamp | None]:
+        lists = (self.settings.reading_list, self.settings.syllabus)
+        return {relative: stamp(self.root / relative) for relative in lists}
+
+    def _sync_settled_lists(self) -> None:
+        """Notes for new list entries, once a changed list has been left alone long enough.
+
+        Compared by stamp, not by event, so a list edit whose event was lost is synced after
+        the next full rescan too. A list that cannot be read is left to Problems.md.
+        """
+        now = self._list_stamps()
+        changed = [rel for rel, s in now.items() if s != self._synced.get(rel)]
+        if not changed:
+            return
+        newest = max((now[rel] or (0,))[0] for rel in changed)
+        wait = self.list_settle - (time.time_ns() - newest) / 1e9
+        if wait > 0:
+            self._later.extend((rel, wait) for rel in changed)
+            return
+        self._synced = now
+        try:
+            created = sync_vault(self.root, self.settings, build=False).created
+        except VaultkitError as exc:
+            log.warning("lists not synced: %s", exc)
+            return
+        if created:
+            self.index.update(str(f.path) for f in created)
+            log.info("sync: %d new notes from the lists", len(created))
 
     def _update(self, paths: frozenset[str]) -> set[str]:
         """Re-read the paths; a note that vanished or became empty is kept for one more round.
@@ -171,6 +207,8 @@ def _watcher(
         again = live.take_rechecks()
         if again:
             watcher.request(again)
+        for path, delay in live.take_later():
+            watcher.request([path], after=delay)
 
     watcher = Watcher(
         live.root, on_change,

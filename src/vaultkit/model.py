@@ -165,6 +165,8 @@ class Catalog:
     question_guidance: tuple[Guidance, ...] = ()
     question_intros: Mapping[str, str] = field(default_factory=dict)
     """Topic key → the prose the syllabus puts under that topic's section."""
+    warnings: tuple[tuple[str, ListWarning], ...] = ()
+    """Each list's warnings (entries skipped), with the list they came from."""
 
     def topic(self, key: str) -> Topic:
         return next(t for t in self.topics if t.key == key)

@@ -6,6 +6,7 @@ deleted stays deleted (and is reported). No existing note is ever changed or del
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -14,7 +15,7 @@ from vaultkit.build import BuildResult, build_vault
 from vaultkit.config import Settings
 from vaultkit.errors import VaultkitError
 from vaultkit.lists import load_catalog
-from vaultkit.model import Catalog
+from vaultkit.model import Catalog, ListWarning
 
 _NOTE_KINDS = ("topic", "source", "question")
 
@@ -38,6 +39,8 @@ class SyncResult:
     """(kind, title) of entries whose notes were deleted; not re-created."""
     gone: list[PurePosixPath] = field(default_factory=list)
     """Notes whose entries are no longer in the lists; left as they are."""
+    warnings: list[tuple[str, ListWarning]] = field(default_factory=list)
+    """Entries the lists' parser skipped, with the list they are in."""
     build: BuildResult | None = None
 
 
@@ -68,16 +71,14 @@ def sync_vault(
             path for note_id, path in existing.notes_by_id.items()
             if note_id not in listed and existing.kinds.get(note_id) in _NOTE_KINDS
         ),
+        warnings=list(catalog.warnings),
     )
     if dry_run:
         return result
     report = scaffold.apply(scaffold.Plan(root, tuple(new)))
     state.remember(root, [f.note_id for f in report.created if f.note_id])
-    return SyncResult(
-        created=report.created,
-        without_notes=result.without_notes,
-        gone=result.gone,
-        build=build_vault(root, settings) if build else None,
+    return dataclasses.replace(
+        result, created=report.created, build=build_vault(root, settings) if build else None
     )
 
 

@@ -182,6 +182,8 @@ class Watcher:
         self._wake = threading.Condition()
         self._stopping = threading.Event()
         self._observer: BaseObserver | None = None
+        self._later: list[tuple[float, tuple[str, ...]]] = []
+        """(when, paths) requested for later: a list still being typed, say."""
         self._watches: dict[str, ObservedWatch] = {}
         self._handler = _Handler(self)
         self._next_reconcile = clock() + reconcile_every
@@ -197,10 +199,12 @@ class Watcher:
         try:
             while not self._stopping.is_set():
                 with self._wake:
-                    wait = self._debouncer.due_in()
-                    timeout = self.tick if wait is None else min(wait, self.tick)
+                    waits = [self.tick, *(when - self._clock() for when, _ in self._later)]
+                    pending = self._debouncer.due_in()
+                    timeout = min(waits if pending is None else [*waits, pending])
                     if timeout > 0:
                         self._wake.wait(timeout)
+                    self._release_later()
                     change = self._debouncer.take()
                 if self._stopping.is_set():
                     break
@@ -218,11 +222,23 @@ class Watcher:
         with self._wake:
             self._wake.notify_all()
 
-    def request(self, paths: Iterable[str] = (), *, full: bool = False) -> None:
-        """Queue paths (or a full rescan) as if events had come for them."""
+    def request(
+        self, paths: Iterable[str] = (), *, full: bool = False, after: float = 0.0
+    ) -> None:
+        """Queue paths (or a full rescan) as if events had come for them, now or `after` s."""
         with self._wake:
-            self._debouncer.add(paths, full=full)
+            if after > 0:
+                self._later.append((self._clock() + after, tuple(paths)))
+            else:
+                self._debouncer.add(paths, full=full)
             self._wake.notify()
+
+    def _release_later(self) -> None:
+        now = self._clock()
+        due = [paths for when, paths in self._later if when <= now]
+        if due:
+            self._later = [(when, paths) for when, paths in self._later if when > now]
+            self._debouncer.add(p for paths in due for p in paths)
 
     # -- events ------------------------------------------------------------------------------
 

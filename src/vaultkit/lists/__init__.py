@@ -6,6 +6,7 @@ unusable into a `ListError` that names the file and, where there is one, the lin
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from vaultkit.config import Settings
@@ -85,4 +86,8 @@ def load_catalog(root: Path, settings: Settings) -> Catalog | None:
         return None
     reading = load_reading_list(reading_path) if reading_path.exists() else ReadingList((), ())
     syllabus = load_syllabus(syllabus_path) if syllabus_path.exists() else Syllabus((), ())
-    return combine(reading, syllabus)
+    warnings = (
+        *((settings.reading_list, w) for w in reading.warnings),
+        *((settings.syllabus, w) for w in syllabus.warnings),
+    )
+    return dataclasses.replace(combine(reading, syllabus), warnings=warnings)
