@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import cached_property
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 
@@ -154,7 +155,7 @@ class Syllabus:
     warnings: tuple[ListWarning, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slots: the lookups below are cached on the instance
 class Catalog:
     """Everything one vault is built from: both lists, with questions attached to topics."""
 
@@ -169,19 +170,34 @@ class Catalog:
     """Each list's warnings (entries skipped), with the list they came from."""
 
     def topic(self, key: str) -> Topic:
-        return next(t for t in self.topics if t.key == key)
+        return self._topics[key]
 
     def sources_of(self, key: str) -> tuple[tuple[Source, Listing], ...]:
         """Each source listed under the topic, with the listing that puts it there."""
-        return tuple(
-            (source, listing)
-            for source in self.sources
-            for listing in source.listings
-            if listing.topic_key == key
-        )
+        return tuple(self._sources_by_topic.get(key, ()))
 
     def questions_of(self, key: str) -> tuple[Question, ...]:
-        return tuple(q for q in self.questions if q.topic_key == key)
+        return tuple(self._questions_by_topic.get(key, ()))
+
+    # Built once: planning a 10,000-entry vault asks these for every note.
+    @cached_property
+    def _topics(self) -> dict[str, Topic]:
+        return {t.key: t for t in self.topics}
+
+    @cached_property
+    def _sources_by_topic(self) -> dict[str, list[tuple[Source, Listing]]]:
+        found: dict[str, list[tuple[Source, Listing]]] = {}
+        for source in self.sources:
+            for listing in source.listings:
+                found.setdefault(listing.topic_key, []).append((source, listing))
+        return found
+
+    @cached_property
+    def _questions_by_topic(self) -> dict[str, list[Question]]:
+        found: dict[str, list[Question]] = {}
+        for question in self.questions:
+            found.setdefault(question.topic_key, []).append(question)
+        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -212,7 +212,9 @@ class _Planner:
 
     def plan(self) -> Plan:
         self._assign_names()
-        self._note("home", "home", self._home_frontmatter(), "home.md.j2", self._home_context())
+        if not self._known("home", "home"):
+            self._note("home", "home", self._home_frontmatter(), "home.md.j2",
+                       self._home_context())
         for topic in self.catalog.topics:
             self._topic_note(topic)
         for source in self.catalog.sources:
@@ -243,11 +245,6 @@ class _Planner:
         context: dict[str, object],
     ) -> None:
         ref = self.refs[note_id]
-        existing = self.existing.notes_by_id.get(note_id)
-        if existing is not None:
-            # Rendering a note we will not write is wasted work on every re-run.
-            self.files.append(PlannedFile(ref.path, kind, b"", existing, note_id))
-            return
         body = render_template(template, **context)
         data = render_note(frontmatter, body).encode("utf-8")
         on_disk = (self.vault / ref.path).exists()
@@ -311,7 +308,17 @@ class _Planner:
 
     # -- topics ------------------------------------------------------------------------------
 
+    def _known(self, note_id: str, kind: Kind) -> bool:
+        """Plan a note the vault already has as skipped, without rendering it."""
+        existing = self.existing.notes_by_id.get(note_id)
+        if existing is None:
+            return False
+        self.files.append(PlannedFile(self.refs[note_id].path, kind, b"", existing, note_id))
+        return True
+
     def _topic_note(self, topic: Topic) -> None:
+        if self._known(topic.id, "topic"):
+            return
         ref = self.refs[topic.id]
         frontmatter: dict[str, object] = {
             "vaultkit": "topic",
@@ -354,6 +361,8 @@ class _Planner:
     # -- sources -----------------------------------------------------------------------------
 
     def _source_note(self, source: Source) -> None:
+        if self._known(source.id, "source"):
+            return
         ref = self.refs[source.id]
         first = source.first
         topic = self.catalog.topic(first.topic_key)
@@ -397,6 +406,8 @@ class _Planner:
     # -- questions ---------------------------------------------------------------------------
 
     def _question_note(self, question: Question) -> None:
+        if self._known(question.id, "question"):
+            return
         ref = self.refs[question.id]
         topic = self._topic(question)
         frontmatter: dict[str, object] = {
