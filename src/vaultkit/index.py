@@ -71,8 +71,12 @@ class VaultIndex:
     # -- reading -----------------------------------------------------------------------------
 
     def scan(self) -> None:
-        """Read the whole vault again; unchanged files come from the cache when there is one."""
-        cache = self._load_cache() if self.use_cache else {}
+        """Read the whole vault again; unchanged files come from the cache when there is one.
+
+        A rescan of an index already in memory (a watcher's periodic one) takes unchanged
+        notes from memory, not from the cache file.
+        """
+        cache = self._in_memory() or (self._load_cache() if self.use_cache else {})
         self.records.clear()
         self.failures.clear()
         self.attachments.clear()
@@ -110,7 +114,7 @@ class VaultIndex:
                 continue
             below = [known for known in self._stats if known.startswith(f"{relative}/")]
             if below and not path.exists():
-                changed |= self.remove(below)  # a folder deleted or moved away
+                changed |= self.remove([relative])  # a folder deleted or moved away
                 continue
             if not relative.endswith(".md"):
                 if path.is_file():
@@ -130,8 +134,11 @@ class VaultIndex:
         """Forget these files, as after a delete or the source side of a move."""
         gone: set[str] = set()
         for relative in self._relatives(paths):
-            self.attachments.discard(relative)
-            below = [k for k in self._stats if k == relative or k.startswith(f"{relative}/")]
+            inside = f"{relative}/"
+            self.attachments = {
+                a for a in self.attachments if a != relative and not a.startswith(inside)
+            }
+            below = [k for k in self._stats if k == relative or k.startswith(inside)]
             for known in below:
                 self._forget(known)
                 gone.add(known)
@@ -160,6 +167,14 @@ class VaultIndex:
         return found
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _in_memory(self) -> dict[str, tuple[Stamp, NoteRecord | Problem]]:
+        found: dict[str, tuple[Stamp, NoteRecord | Problem]] = {}
+        for relative, stat in self._stats.items():
+            result = self.records.get(relative) or self.failures.get(relative)
+            if stat is not None and result is not None and not is_racy(stat):
+                found[relative] = (stat, result)
+        return found
 
     def _read(self, path: Path, relative: str) -> NoteRecord | Problem:
         return read_note(path, relative, self._statuses)

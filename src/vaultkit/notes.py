@@ -17,7 +17,7 @@ import yaml
 
 from vaultkit import _frontmatter as fm
 
-FRONTMATTER_LIMIT = 64 * 1024
+FRONTMATTER_LIMIT = fm.LIMIT_BYTES
 """Bytes of a note we look at for its frontmatter; larger frontmatter is not ours."""
 
 # libyaml's emitter is ~10x faster than PyYAML's own; both are the safe dumper.

@@ -8,7 +8,6 @@ that are missing and never touches a file that exists. Notes are matched to the 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -16,8 +15,9 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from vaultkit.config import CONFIG_NAME, Settings
-from vaultkit.dashboards import DASHBOARDS
+from vaultkit.dashboards import DASHBOARDS, LEVEL_LABELS
 from vaultkit.dashboards import paths as dashboard_paths
+from vaultkit.index import walk
 from vaultkit.layout import NameBook, NoteRef, inside, link, safe_name, wikilink
 from vaultkit.model import CORE, PRACTITIONER, Catalog, Level, Question, Source, Topic
 from vaultkit.notes import read_identity, render_note
@@ -28,12 +28,6 @@ log = logging.getLogger(__name__)
 
 Kind = Literal["home", "dashboard", "topic", "source", "question", "list", "settings", "obsidian"]
 
-LEVEL_LABELS = {
-    Level.FOUNDATIONAL: "Foundational",
-    Level.DEEP: "Deep understanding",
-    Level.INTERVIEW: "Interview-style",
-}
-_SKIPPED_DIRS = {"node_modules", "__pycache__"}
 _WRITERS = 8
 
 
@@ -90,17 +84,14 @@ def scan(vault: Path) -> Vault:
     kinds: dict[str, str] = {}
     if not vault.is_dir():
         return Vault(notes_by_id, names, kinds)
-    for folder, dirs, files in os.walk(vault):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
-        for name in sorted(files):
-            if not name.endswith(".md") or name.startswith("."):
-                continue
-            path = Path(folder, name)
-            names.add(name[:-3])
-            identity = read_identity(path)
-            if identity is not None and identity.id not in notes_by_id:
-                notes_by_id[identity.id] = PurePosixPath(path.relative_to(vault))
-                kinds[identity.id] = identity.kind
+    for relative, path in walk(vault):
+        if not relative.endswith(".md"):
+            continue
+        names.add(path.name[:-3])
+        identity = read_identity(path)
+        if identity is not None and identity.id not in notes_by_id:
+            notes_by_id[identity.id] = PurePosixPath(relative)
+            kinds[identity.id] = identity.kind
     return Vault(notes_by_id, names, kinds)
 
 
