@@ -24,6 +24,15 @@ def run_cli() -> RunCli:
     return run
 
 
+@pytest.fixture(scope="session")
+def seed_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A vault made once from the shipped lists; tests only read it, or copy it first."""
+    vault = tmp_path_factory.mktemp("seed") / "vault"
+    result = CliRunner().invoke(main, ["init", str(vault)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return vault
+
+
 @pytest.fixture
 def write_file(tmp_path: Path) -> Callable[[str, str], Path]:
     """Write a text file under tmp_path and return its path."""

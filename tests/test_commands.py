@@ -9,11 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from tests.conftest import RunCli
 from tests.helpers import all_files, split_note
-from vaultkit.cli import main
 
 COMMANDS = ("init", "build", "status", "check", "sync")
 VAULT_COMMANDS = ("build", "status", "check", "sync")
@@ -36,15 +34,6 @@ NEW_SECTION = (
     "   [https://example.com/fresh-core](https://example.com/fresh-core)  \n"
     "   Why: The new topic's first source.\n"
 )
-
-
-@pytest.fixture(scope="module")
-def seed_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A vault made once from the shipped lists; tests copy it before changing anything."""
-    vault = tmp_path_factory.mktemp("seed") / "vault"
-    result = CliRunner().invoke(main, ["init", str(vault)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return vault
 
 
 @pytest.fixture
@@ -356,3 +345,68 @@ def test_init_on_a_foreign_vault_adds_notes_and_keeps_the_users(
     data = status_json(run_cli, obsidian_vault)
     assert data["sources"]["total"] == 63
     assert data["questions"]["total"] == 84
+
+
+# --- vaultkit's own files and the dashboards' places ----------------------------------------
+
+
+def test_build_never_writes_through_a_symlinked_state_folder(
+    run_cli: RunCli, vault: Path, tmp_path: Path
+) -> None:
+    """A `.vaultkit` that links outside the vault gets nothing written; the dashboards still do."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "mine.txt").write_text("the user's own file\n", encoding="utf-8")
+    shutil.rmtree(vault / ".vaultkit")
+    (vault / ".vaultkit").symlink_to(outside, target_is_directory=True)
+    set_status(vault / MEGATRON, "read")
+    before = all_files(outside)
+
+    result = run_cli("build", vault)
+
+    assert result.exit_code == 0, result.output
+    assert "Dashboards written: Progress, Reading queue." in result.stdout
+    assert all_files(outside) == before
+    assert status_json(run_cli, vault)["sources"]["read"] == 1
+    assert all_files(outside) == before
+
+
+def test_a_folder_where_a_dashboard_goes_is_an_error(run_cli: RunCli, vault: Path) -> None:
+    """A folder at `Dashboards/Progress.md`: exit 2, an `Error:` line naming it, no traceback."""
+    progress = vault / "Dashboards" / "Progress.md"
+    progress.unlink()
+    progress.mkdir()
+
+    result = run_cli("build", vault)
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ")
+    assert "Dashboards/Progress.md" in result.stderr.splitlines()[0]
+    assert "Traceback" not in result.output
+    assert progress.is_dir()
+
+
+NO_LINK_ANCHOR = (
+    "   Why: Foundational intuition for preference-based learning and reward modeling.\n"
+)
+NO_LINK_ENTRY = "7. **No link**\n   Why: x\n"
+
+
+def test_entry_without_a_link_is_a_sync_warning_and_a_problem(
+    run_cli: RunCli, vault: Path
+) -> None:
+    """A list entry with no http link: `sync` warns with its line, `check` lists it and exits 1."""
+    add_to_reading_list(vault, NO_LINK_ANCHOR, NO_LINK_ANCHOR + NO_LINK_ENTRY)
+    text = (vault / "Lists" / "Reading list.md").read_text(encoding="utf-8")
+    line = text[: text.index(NO_LINK_ENTRY)].count("\n") + 1
+
+    sync = run_cli("sync", vault)
+    check = run_cli("check", vault)
+
+    assert sync.exit_code == 0, sync.output
+    assert f"warning: Lists/Reading list.md:{line}: entry 'No link'" in sync.stderr
+    assert "0 new notes created." in sync.stdout
+    assert check.exit_code == 1
+    assert [row for row in check.stdout.splitlines() if "No link" in row] == [
+        f"Lists/Reading list.md:{line}: entry 'No link' has no http(s) link; skipped"
+    ]

@@ -18,6 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import RunCli
+from vaultkit import dashboards
+from vaultkit.build import open_vault, survey
 from vaultkit.cli import main
 
 GOLDEN = Path(__file__).parent / "fixtures" / "dashboards"
@@ -567,3 +569,22 @@ def test_unreadable_note_does_not_stop_the_others_counting(vault: Path) -> None:
     assert row(dashboard(vault, "Progress"), "Sources read").startswith(
         "| Sources read | 1 | 6 |"
     )
+
+
+def test_hand_edit_saved_during_a_build_is_kept_aside(vault: Path) -> None:
+    """An edit saved after the build's first check but before the write is moved aside, not lost."""
+    set_status(vault / "Sources" / "Alpha Core One.md", "read")
+    root, settings = open_vault(vault)
+    found = survey(root, settings)
+    rendered = dashboards.render(found.progress, found.problems, settings)
+    progress = vault / "Dashboards" / "Progress.md"
+    assert rendered["Dashboards/Progress.md"].encode("utf-8") != progress.read_bytes()
+    with progress.open("a", encoding="utf-8") as handle:  # saved while the build computed
+        handle.write("My own line, typed into the dashboard.\n")
+    edited = progress.read_bytes()
+
+    report = dashboards.write(root, rendered)
+
+    assert report.kept == [("Dashboards/Progress.md", "Dashboards/Progress (edited).md")]
+    assert (vault / "Dashboards" / "Progress (edited).md").read_bytes() == edited
+    assert progress.read_text(encoding="utf-8") == rendered["Dashboards/Progress.md"]

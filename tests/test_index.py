@@ -7,6 +7,7 @@ import dataclasses
 import json
 import os
 import shutil
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -363,3 +364,23 @@ def test_scanning_never_changes_a_note(vault: Path) -> None:
     scanned(vault)
     scanned(vault)
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in notes} == before
+
+
+def test_file_changed_with_the_same_size_and_mtime_is_read_again(
+    vault: Path, reads: list[str]
+) -> None:
+    """A note rewritten at the same size, its old mtime put back, is read again, not cached."""
+    path = write_note(vault, "Sources/C.md", "s-c", status="aaaaa")
+    os.utime(path, (LONG_AGO, LONG_AGO))
+    assert scanned(vault).records["Sources/C.md"].status == "aaaaa"
+    before = path.stat()
+    time.sleep(0.05)  # ctime ticks with the kernel's clock: every few ms on some file systems
+    write_note(vault, "Sources/C.md", "s-c", status="bbbbb")  # in place, like `rsync -t`
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    reads.clear()
+
+    index = scanned(vault)
+
+    assert reads == ["Sources/C.md"]
+    assert index.records["Sources/C.md"].status == "bbbbb"

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from tests.conftest import RunCli
 from tests.helpers import (
@@ -21,19 +20,9 @@ from tests.helpers import (
     split_note,
     wikilink_targets,
 )
-from vaultkit.cli import main
 from vaultkit.templates import shipped_list
 
 WriteFile = Callable[[str, str], Path]
-
-
-@pytest.fixture(scope="module")
-def seed_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A vault made once from the shipped lists, for the tests that only read it."""
-    vault = tmp_path_factory.mktemp("seed") / "vault"
-    result = CliRunner().invoke(main, ["init", str(vault)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return vault
 
 
 def test_shipped_lists_give_one_note_per_source_question_and_topic(seed_vault: Path) -> None:
@@ -511,3 +500,67 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "v" / "Home.md").is_file()
+
+
+SMALL_READLIST = """\
+# Papers
+
+## 1. Policy gradients
+
+1. **PPO**
+   [https://arxiv.org/abs/1707.06347](https://arxiv.org/abs/1707.06347)
+   Why: the clipped surrogate objective.
+2. **TRPO**
+   [https://arxiv.org/abs/1502.05477](https://arxiv.org/abs/1502.05477)
+   Why: trust regions.
+"""
+
+SMALL_SYLLABUS = """\
+# 1. Policy gradients
+
+* Why does PPO clip the ratio?
+* What does a trust region buy?
+"""
+
+
+def test_rerun_without_options_uses_the_vaults_own_lists(
+    run_cli: RunCli, tmp_path: Path, write_file: WriteFile
+) -> None:
+    """A vault made from the user's lists gets back only its own deleted note, no shipped ones."""
+    readlist = write_file("lists/papers.md", SMALL_READLIST)
+    questions = write_file("lists/questions.md", SMALL_SYLLABUS)
+    vault = tmp_path / "v"
+    made = run_cli("init", vault, "--readlist", readlist, "--questions", questions)
+    assert made.exit_code == 0, made.output
+    before = notes(vault)
+    sources = notes_of_kind(vault, "source")
+    ppo = vault / "Sources" / "PPO.md"
+    original = ppo.read_bytes()
+    ppo.unlink()
+
+    result = run_cli("init", vault)
+
+    assert result.exit_code == 0, result.output
+    assert "Created 1 files" in result.stdout
+    assert "2 sources · 2 questions · 1 topics" in result.stdout
+    assert ppo.read_bytes() == original
+    assert notes_of_kind(vault, "source") == sources
+    assert notes(vault) == before
+    assert not (vault / "Sources" / "Attention Is All You Need.md").exists()
+
+
+def test_links_option_may_not_change_an_existing_vaults_style(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """`--links markdown` on a wiki-link vault: `Error:`, nothing written; `--links wiki` runs."""
+    vault = tmp_path / "v"
+    run_cli("init", vault)
+    before = all_files(vault)
+
+    refused = run_cli("init", vault, "--links", "markdown")
+
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith(f"Error: {vault} uses links = 'wiki' (vaultkit.toml)")
+    assert all_files(vault) == before
+    same = run_cli("init", vault, "--links", "wiki")
+    assert same.exit_code == 0, same.output

@@ -540,3 +540,44 @@ def test_bom_and_crlf_parse_like_lf(
     assert loaded == PARSERS[kind](plain.decode("utf-8"))
     if not bom:
         assert PARSERS[kind](plain.replace(b"\n", newline).decode("utf-8")) == loaded
+
+
+# --- renumbered sections -----------------------------------------------------------------
+
+
+def numbered_reading(*titles: str) -> ReadingList:
+    """A reading list of `## n. Title` sections, numbered in order, one entry each."""
+    return parse_reading_list("".join(
+        f"## {n}. {title}\n\n1. **{title} paper**\n"
+        f"   [https://example.com/{slug(title)}](https://example.com/{slug(title)})\n"
+        f"   Why: the {title} reading.\n\n"
+        for n, title in enumerate(titles, start=1)
+    ))
+
+
+def numbered_syllabus(*titles: str) -> Syllabus:
+    """A syllabus of `# n. Title` sections, numbered in order, one question each."""
+    return parse_syllabus("".join(
+        f"# {n}. {title}\n\n* What is {title}?\n\n" for n, title in enumerate(titles, start=1)
+    ))
+
+
+def test_renumbering_a_section_keeps_its_topic_source_and_question_ids() -> None:
+    """Beta renumbered from 2 to 3 keeps its topic key, its source's topic and its question id."""
+    before = combine(numbered_reading("Alpha", "Beta"), numbered_syllabus("Alpha", "Beta"))
+    after = combine(
+        numbered_reading("Alpha", "Gamma", "Beta"), numbered_syllabus("Alpha", "Gamma", "Beta")
+    )
+
+    beta_before = next(t for t in before.topics if t.title == "Beta")
+    beta_after = next(t for t in after.topics if t.title == "Beta")
+    assert (beta_before.number, beta_after.number) == ("2", "3")
+    assert beta_after.key == beta_before.key
+    source_before = next(s for s in before.sources if s.title == "Beta paper")
+    source_after = next(s for s in after.sources if s.title == "Beta paper")
+    assert source_before.first.topic_key == source_after.first.topic_key == beta_before.key
+    question_before = next(q for q in before.questions if q.text == "What is Beta?")
+    question_after = next(q for q in after.questions if q.text == "What is Beta?")
+    assert question_before.topic_key == question_after.topic_key == beta_before.key
+    assert question_after.id == question_before.id
+    assert len(after.topics) == 3  # each question section joined its reading topic by number

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RunCli
-from tests.helpers import split_note
+from tests.helpers import split_note, wait_until
 from vaultkit import dashboards
 from vaultkit.build import open_vault
 from vaultkit.live import LiveVault
@@ -44,15 +44,6 @@ QUESTION = (
 )
 QUESTION_TITLE = "What problem is post-training solving that pretraining does not?"
 TOPIC_1 = "[[1 Post-Training LLMs (SFT, DPO, RLHF, preference optimization)]]"
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 10, what: str = "") -> None:
-    """Poll `predicate` every 20 ms until it is true; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
-        time.sleep(0.02)
 
 
 # --- reading dashboards --------------------------------------------------------------------
@@ -476,16 +467,22 @@ NEW_ENTRY = ("2. **A Paper Typed Slowly**  \n"
              "   Why: Tests that a list is synced only once it is left alone.\n")
 
 
-def test_a_list_being_typed_is_synced_only_once_left_alone(vault: Path) -> None:
-    """A list saved a moment ago gets no notes yet, only a later look; once it rests, it does."""
-    root, settings = open_vault(vault)
-    live = LiveVault(root, settings, list_settle=5.0)
-    live.start()
+def add_slow_entry(vault: Path) -> Path:
+    """Add NEW_ENTRY to the vault's reading list, as an editor's save would; the list's path."""
     reading_list = vault / "Lists" / "Reading list.md"
     text = reading_list.read_text(encoding="utf-8")
     first = section(text, "### Supporting intuition (highly recommended)").split("\n2. ")[0]
     reading_list.write_text(text.replace(first, first.rstrip("\n") + "\n" + NEW_ENTRY, 1),
                             encoding="utf-8")
+    return reading_list
+
+
+def test_a_list_being_typed_is_synced_only_once_left_alone(vault: Path) -> None:
+    """A list saved a moment ago gets no notes yet, only a later look; once it rests, it does."""
+    root, settings = open_vault(vault)
+    live = LiveVault(root, settings, list_settle=5.0)
+    live.start()
+    reading_list = add_slow_entry(vault)
     created = vault / "Sources" / "A Paper Typed Slowly.md"
 
     live.on_change(Change(frozenset({"Lists/Reading list.md"})))
@@ -505,12 +502,7 @@ def test_a_list_edit_seen_only_by_a_full_rescan_is_synced(vault: Path) -> None:
     root, settings = open_vault(vault)
     live = LiveVault(root, settings, list_settle=5.0)
     live.start()
-    reading_list = vault / "Lists" / "Reading list.md"
-    text = reading_list.read_text(encoding="utf-8")
-    first = section(text, "### Supporting intuition (highly recommended)").split("\n2. ")[0]
-    reading_list.write_text(text.replace(first, first.rstrip("\n") + "\n" + NEW_ENTRY, 1),
-                            encoding="utf-8")
-    age_past_settling(reading_list)
+    age_past_settling(add_slow_entry(vault))
     live.on_change(Change(frozenset(), full=True))
     assert (vault / "Sources" / "A Paper Typed Slowly.md").is_file()
 

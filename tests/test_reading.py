@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from tests.conftest import RunCli
 from tests.helpers import notes, split_note
-from vaultkit.cli import main
 from vaultkit.config import Settings
 from vaultkit.notes import NoteRecord, Problem, read_note
 
@@ -56,15 +54,6 @@ def source(*front: str, body: str = "# Note\n") -> str:
     """A source note's text with these extra frontmatter lines."""
     lines = ["vaultkit: source", "id: s-test", *front]
     return "---\n" + "\n".join(lines) + "\n---\n" + body
-
-
-@pytest.fixture(scope="module")
-def seed_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A vault made once by `vaultkit init` from the shipped lists, only read by the tests."""
-    vault = tmp_path_factory.mktemp("seed") / "vault"
-    result = CliRunner().invoke(main, ["init", str(vault)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return vault
 
 
 # --- the notes vaultkit writes ------------------------------------------------------------

@@ -11,7 +11,6 @@ import logging
 import os
 import shutil
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,20 +20,12 @@ import pytest
 from watchdog.observers.api import ObservedWatch
 from watchdog.observers.inotify import InotifyObserver
 
+from tests.helpers import wait_until
 from vaultkit import watch
 from vaultkit.watch import Change, Debouncer, RootGone, Watcher, WatchLimitError, is_ignored_name
 
 QUIET = 0.1
 """Quiet window of the real watchers below: long enough that one save is one batch."""
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 10, what: str = "") -> None:
-    """Poll `predicate` every 20 ms until it is true; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
-        time.sleep(0.02)
 
 
 # --- Debouncer -------------------------------------------------------------------------------

@@ -33,7 +33,9 @@ class _VaultkitGroup(click.Group):
                 click.echo(exc.hint, err=True)
             ctx.exit(2)
         except OSError as exc:  # a disk full, a permission, a folder where a file should be
-            where = f"{exc.filename}: " if exc.filename else ""
+            # For a rename, `filename2` is where it was going: the path the user knows.
+            name = exc.filename2 or exc.filename
+            where = f"{name}: " if name else ""
             click.secho(f"Error: {where}{exc.strerror or exc}", fg="red", err=True)
             ctx.exit(2)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from vaultkit.config import Settings
+from vaultkit.errors import VaultPathError
 from vaultkit.layout import NoteRef, inside, link
 from vaultkit.notes import NoteRecord, Problem, render_note
 from vaultkit.progress import LEVELS, Progress, TopicProgress, hub_resolver, natural_key
@@ -380,8 +381,12 @@ def write(root: Path, rendered: dict[str, str]) -> WriteReport:
     dashboards were being computed is moved aside too, never overwritten.
     """
     report = WriteReport()
+    targets = {relative: inside(root, PurePosixPath(relative)) for relative in rendered}
+    for path in targets.values():  # checked before writing any: all or nothing
+        if path.exists() and not path.is_file():
+            raise VaultPathError(path, "is in the way of a dashboard (not a file); move it")
     for relative, text in sorted(rendered.items()):
-        path = inside(root, PurePosixPath(relative))
+        path = targets[relative]
         data = text.encode("utf-8")
         current = _read(path)
         if current == data:
