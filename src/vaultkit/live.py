@@ -113,7 +113,7 @@ class LiveVault:
         self._synced = now
         try:
             created = sync_vault(self.root, self.settings, build=False).created
-        except VaultkitError as exc:
+        except (VaultkitError, OSError) as exc:
             log.warning("lists not synced: %s", exc)
             return
         if created:
