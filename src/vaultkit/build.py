@@ -87,11 +87,9 @@ def build_vault(root: Path, settings: Settings, index: VaultIndex | None = None)
     """
     if not root.is_dir():  # never recreate a vault deleted under a watcher
         raise VaultPathError(root, "no such folder; it was removed or moved")
-    remove_stale_temp_files(  # left by a build or watcher killed mid-write
-        [root / settings.folders.dashboards, root / STATE_DIR, root / CACHE_DIR]
-    )
     before: str | None = None
-    if index is None:
+    if index is None:  # a one-shot build; a watcher cleans up once, when it starts
+        remove_stale_files(root, settings)
         before = _fingerprint(root, settings)
         unchanged = _unchanged_since(root, settings, before)
         if unchanged is not None:
@@ -157,6 +155,13 @@ def _remember(root: Path, settings: Settings, fingerprint: str, problems: int) -
         "problems": problems,
     }
     statefiles.write_cache(root, LAST_BUILD, json.dumps(payload, sort_keys=True).encode("utf-8"))
+
+
+def remove_stale_files(root: Path, settings: Settings) -> None:
+    """Temporary files left by a build or a watcher killed in the middle of a write."""
+    remove_stale_temp_files(
+        [root / settings.folders.dashboards, root / STATE_DIR, root / CACHE_DIR]
+    )
 
 
 def _list_order(listed: Listed) -> dict[str, int]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from vaultkit.build import build_vault
+from vaultkit.build import build_vault, remove_stale_files
 from vaultkit.config import Settings
 from vaultkit.errors import VaultkitError
 from vaultkit.index import Stamp, VaultIndex, stamp
@@ -58,6 +58,7 @@ class LiveVault:
     def start(self) -> None:
         """The initial full scan and build."""
         started = time.perf_counter()
+        remove_stale_files(self.root, self.settings)
         self._synced = self._list_stamps()
         self.index.scan()
         result = build_vault(self.root, self.settings, self.index)
