@@ -20,16 +20,15 @@ exits 0. Bytecode is cached in the temporary directory, as in bench_init.py.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from timing import run
 
 COLD_GOAL_RATIO = 1.6
 """A cold build may take this many times the YAML-only floor."""
@@ -75,30 +74,8 @@ print(peak // 1024 if sys.platform == "darwin" else peak)
 '''
 
 
-def run(args: Sequence[str], workdir: Path) -> tuple[float, str]:
-    """Wall-clock milliseconds and stdout+stderr of one subprocess; exits on failure."""
-    start = time.perf_counter()
-    result = subprocess.run(
-        args, cwd=workdir, env=bench_env(workdir), capture_output=True, text=True, check=False,
-        timeout=600,
-    )
-    elapsed = (time.perf_counter() - start) * 1000
-    if result.returncode != 0:
-        sys.exit(
-            f"{' '.join(args)} exited {result.returncode}\n{result.stdout}{result.stderr}"
-        )
-    return elapsed, result.stdout + result.stderr
-
-
 def run_ms(args: Sequence[str], workdir: Path) -> float:
     return run(args, workdir)[0]
-
-
-def bench_env(workdir: Path) -> dict[str, str]:
-    """The caller's environment, with bytecode cached under workdir instead of beside sources."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
-    return env
 
 
 def sample(

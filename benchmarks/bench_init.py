@@ -16,14 +16,14 @@ wheel sees: pip compiles every module at install time. The checkout is left unto
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from timing import bench_env, run
 
 GOAL_MS = 500.0
 """`vaultkit init` on the shipped lists, whole process, on a developer's machine."""
@@ -33,25 +33,7 @@ INIT = [PYTHON, "-m", "vaultkit", "init"]
 
 
 def run_ms(args: Sequence[str], workdir: Path) -> float:
-    """Wall-clock milliseconds of one subprocess in workdir; exits with its output on failure."""
-    start = time.perf_counter()
-    result = subprocess.run(
-        args, cwd=workdir, env=bench_env(workdir), capture_output=True, text=True, check=False,
-        timeout=120,
-    )
-    elapsed = (time.perf_counter() - start) * 1000
-    if result.returncode != 0:
-        sys.exit(
-            f"{' '.join(args)} exited {result.returncode}\n{result.stdout}{result.stderr}"
-        )
-    return elapsed
-
-
-def bench_env(workdir: Path) -> dict[str, str]:
-    """The caller's environment, with bytecode cached under workdir instead of beside sources."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
-    return env
+    return run(args, workdir, timeout=120)[0]
 
 
 def sample(command: Callable[[int], Sequence[str]], runs: int, workdir: Path) -> list[float]:

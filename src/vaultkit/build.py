@@ -56,9 +56,17 @@ def open_vault(root: Path) -> tuple[Path, Settings]:
 
 
 def survey(
-    root: Path, settings: Settings, index: VaultIndex | None = None
+    root: Path,
+    settings: Settings,
+    index: VaultIndex | None = None,
+    *,
+    check_dashboards: bool = True,
 ) -> Survey:
-    """Measure the vault; `index` is reused as it is when given (the watcher keeps one)."""
+    """Measure the vault; `index` is reused as it is when given (the watcher keeps one).
+
+    `check_dashboards=False` skips looking for hand-edited dashboards, for a build that has
+    just moved them aside (and checks each again before replacing it).
+    """
     if index is None:
         index = VaultIndex(root, settings)
         index.scan()
@@ -66,7 +74,7 @@ def survey(
     hand_edited = [
         Problem(path, None, "edited by hand since vaultkit wrote it; the next build keeps "
                 "your edits aside in a copy")
-        for path in dashboards.edited(root, settings)
+        for path in (dashboards.edited(root, settings) if check_dashboards else [])
     ]
     problems = find_problems(
         index, settings,
@@ -101,7 +109,7 @@ def build_vault(root: Path, settings: Settings, index: VaultIndex | None = None)
     kept = dashboards.keep_aside(root, settings)
     if kept:
         index.update([p for pair in kept for p in pair])
-    found = survey(root, settings, index)
+    found = survey(root, settings, index, check_dashboards=False)
     report = dashboards.write(root, dashboards.render(found.progress, found.problems, settings))
     kept += report.kept
     if before is not None and not kept and before == _fingerprint(root, settings):
