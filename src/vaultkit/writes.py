@@ -19,7 +19,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 TEMP_SUFFIX = ".vaultkit-tmp"
-"""Temporary files are `.<name>.<random>.vaultkit-tmp`: hidden, and ours by their suffix."""
+"""Temporary files are `.<pid>.<random>.vaultkit-tmp`: hidden, and ours by their suffix."""
 
 
 def create_file(path: Path, data: bytes) -> bool:
@@ -27,13 +27,8 @@ def create_file(path: Path, data: bytes) -> bool:
     if path.exists() or path.is_symlink():
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    temp = write_temp(path, data)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         try:
             os.link(temp, path)
         except FileExistsError:
@@ -46,6 +41,29 @@ def create_file(path: Path, data: bytes) -> bool:
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+
+
+def write_temp(final: Path, data: bytes, mode: int | None = None) -> Path:
+    """A new temporary file beside `final` holding `data`, flushed to disk; its path.
+
+    The name is short and fixed in length (`.<pid>.<random>.vaultkit-tmp`), so it fits
+    wherever `final`'s own name fits, and names the process that writes it. The caller links or
+    renames it into place and removes it on failure.
+    """
+    temp = final.with_name(f".{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            temp.chmod(mode)  # the umask may have narrowed what os.open was given
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        raise
+    return temp
 
 
 def _create_without_link(path: Path, data: bytes) -> bool:
@@ -72,15 +90,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         mode: int | None = path.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = None
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+    temp = write_temp(path, data, mode)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            temp.chmod(mode)  # the umask may have narrowed what os.open was given
         temp.replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
