@@ -206,7 +206,7 @@ def dashboard(vault: Path, name: str) -> str:
 
 
 def problem_rows(vault: Path) -> list[tuple[str, str, str]]:
-    """(note, line, problem) of each row of Problems.md's table."""
+    """(note, line, problem as it reads) of each row of Problems.md's table."""
     rows = []
     for line in dashboard(vault, "Problems").splitlines():
         if line.startswith("| [["):
@@ -214,7 +214,8 @@ def problem_rows(vault: Path) -> list[tuple[str, str, str]]:
             assert len(cells) == 3, line
             link = re.fullmatch(r"\[\[(.+?)\\\|.*\]\]", cells[0])
             assert link is not None, cells[0]
-            rows.append((f"{link.group(1)}.md", cells[1], cells[2]))
+            message = re.sub(r"\\(.)", r"\1", cells[2])  # as rendered: escapes undone
+            rows.append((f"{link.group(1)}.md", cells[1], message))
     return rows
 
 

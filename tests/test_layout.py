@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -54,6 +55,21 @@ def test_long_multibyte_titles_fit_in_255_bytes() -> None:
     """Names stay under the 255-byte limit of Linux and macOS even in four-byte characters."""
     name = safe_name("𝔸" * 120)
     assert len((name + ".md").encode("utf-8")) <= 255
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["👍🏽", "🇯🇵", "Z\u0351\u0352\u0353", "a\u0301\u0302\u0303\u0304\u0305"],
+    ids=["skin tone", "flag", "marks", "many marks"],
+)
+def test_long_titles_are_cut_between_whole_characters(unit: str) -> None:
+    """A cut never parts an emoji from its skin tone, a flag's halves, or a letter and its marks."""
+    name = safe_name(unit * 200)
+    unit = unicodedata.normalize("NFC", unit)  # as names are: marks composed and reordered
+    assert name.endswith("…")
+    assert name[:-1] == unit * (len(name[:-1]) // len(unit))
+    assert len((name + " (12).md").encode("utf-8")) <= 255
+    assert len(name) + len(".md") <= 100
 
 
 def test_namebook_makes_names_unique_ignoring_case() -> None:

@@ -30,7 +30,6 @@ from vaultkit import dashboards
 from vaultkit.build import open_vault
 from vaultkit.live import LiveVault
 from vaultkit.watch import Change, Watcher, is_ignored_name
-from vaultkit.writes import atomic_write
 
 QUIET = 0.2
 LIST_SETTLE = 0.5
@@ -186,11 +185,13 @@ def start_live(monkeypatch: pytest.MonkeyPatch) -> Iterator[StartRig]:
                           max_wait=MAX_WAIT, reconcile_every=3600, tick=0.05)
         rig = Rig(root, live, watcher)
 
-        def recording_write(path: Path, data: bytes) -> None:
-            rig.writes.append((path.name.removesuffix(".md"), data.decode("utf-8")))
-            atomic_write(path, data)
+        install = dashboards._install  # where `dashboards.write` puts one dashboard in place
 
-        monkeypatch.setattr("vaultkit.dashboards.atomic_write", recording_write)
+        def recording_install(swap: Path, path: Path) -> list[Path]:
+            rig.writes.append((path.name.removesuffix(".md"), swap.read_text(encoding="utf-8")))
+            return install(swap, path)
+
+        monkeypatch.setattr(dashboards, "_install", recording_install)
         watcher.start()  # before the initial scan, as watch_vault does
         live.start()
         rig.thread = threading.Thread(target=watcher.run, daemon=True)

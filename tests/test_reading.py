@@ -189,6 +189,17 @@ def test_answers_before_and_after_reading_are_counted_apart(
     assert (record.before_lines, record.after_lines, record.summary_lines) == (2, 3, 0)
 
 
+@pytest.mark.parametrize("heading", ["## ſummary", "## Answer after readİng", "## SUMMARY ##"])
+def test_only_ascii_case_makes_a_measured_heading(tmp_path: Path, heading: str) -> None:
+    """`ſ` and `İ` match `s` and `i` case-blind, then failed the field lookup: one such heading
+    crashed every build with a KeyError. They are other headings now, not measured."""
+    note = tmp_path / "hub.md"
+    note.write_text(f"---\nvaultkit: topic\nid: t-1\n---\n{heading}\nmy line\n", encoding="utf-8")
+    record = read_record(note)
+    expected = 1 if heading.isascii() else 0
+    assert (record.summary_lines, record.before_lines, record.after_lines) == (expected, 0, 0)
+
+
 def test_a_hash_line_in_a_fenced_code_block_is_not_a_heading(
     seed_vault: Path, tmp_path: Path
 ) -> None:

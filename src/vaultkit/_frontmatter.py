@@ -21,10 +21,16 @@ MAX_INDENT = 256
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Quoted scalars and comments hold text, never structure: removed before looking for it.
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_COMPACT = re.compile(rf"^[ \t]*(?:[-?:][ \t]+){{{MAX_DEPTH + 1},}}", re.M)
-_DEEP_INDENT = re.compile(rf"^ {{{MAX_INDENT + 1},}}\S", re.M)
+# No pattern here can backtrack over a run it matched (possessive `*+`, or a run that only its
+# own terminator ends), so each costs time linear in the frontmatter, whatever its lines hold.
+_COMPACT = re.compile(rf"^[ \t]*+(?:[-?:][ \t]++){{{MAX_DEPTH + 1},}}", re.M)
+_DEEP_INDENT = re.compile(rf"^ {{{MAX_INDENT + 1},}}+\S", re.M)
 _MAYBE_ALIAS = re.compile(r"(?:^|[\s\[\]{},])[&*][^\s\[\]{},]")
-_TOP_KEY = re.compile(r"^([^\s#'\"\-?:][^:\n]*?)[ \t]*:(?:[ \t]|$)", re.M)
+# A top-level `key: value` line: the key runs to the line's first colon, which must be followed
+# by a blank or the line's end. (A lazy key followed by `[ \t]*:` retried the blanks after every
+# character of a long line without a colon: quadratic.)
+_TOP_KEY = re.compile(r"^([^\s#'\"\-?:][^:\n]*+):(?:[ \t]|$)", re.M)
+_CLOSING_FENCE = re.compile(r"^---[ \t]*+\r?$", re.M)
 
 
 class FrontmatterError(Exception):
@@ -57,12 +63,12 @@ def split(text: str) -> Split:
     first_end = text.find("\n")
     if first_end == -1 or text[3:first_end].strip():
         return Split(None, text, 1)  # "---" then text on the same line: not a fence
-    match = re.search(r"^---[ \t]*\r?$", text[first_end + 1:], re.M)
+    start = first_end + 1
+    match = _CLOSING_FENCE.search(text, start)
     if match is None:
         raise FrontmatterError("frontmatter opened on line 1 is never closed with `---`", 1)
-    start = first_end + 1
-    end = start + match.start()
-    after = text.find("\n", start + match.end())
+    end = match.start()
+    after = text.find("\n", match.end())
     body = "" if after == -1 else text[after + 1:]
     front = text[start:end]
     return Split(front, body, 2 + front.count("\n") + 1)
@@ -95,9 +101,11 @@ def duplicate_keys(front: str) -> list[tuple[str, int, int]]:
     """Top-level keys written twice: (key, first line, repeated line). YAML keeps the last."""
     seen: dict[str, int] = {}
     repeats: list[tuple[str, int, int]] = []
+    line, counted = 2, 0  # lines counted from the last key on, not from the top for each key
     for match in _TOP_KEY.finditer(front):
         key = match.group(1).strip()
-        line = front.count("\n", 0, match.start()) + 2
+        line += front.count("\n", counted, match.start())
+        counted = match.start()
         if key in seen:
             repeats.append((key, seen[key], line))
         else:

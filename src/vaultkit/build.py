@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,12 +88,21 @@ def survey(
     return Survey(root, settings, index, measure(index, settings, order), problems)
 
 
-def build_vault(root: Path, settings: Settings, index: VaultIndex | None = None) -> BuildResult:
+def build_vault(
+    root: Path,
+    settings: Settings,
+    index: VaultIndex | None = None,
+    *,
+    interruptible: Callable[[], AbstractContextManager[object]] = nullcontext,
+) -> BuildResult:
     """Write every dashboard whose text changed; hand edits are moved aside first.
 
     Without an index, a build first compares the vault's files (paths and stamps) with
     those of the last build: when nothing changed and the dashboards are as it left them, the
     dashboards would come out the same, and nothing is read.
+
+    `interruptible` wraps the part that only reads and computes (seconds at 50,000 notes), so
+    that a watcher's stop request may abandon it; never the moves and writes around it.
     """
     if not root.is_dir():  # never recreate a vault deleted under a watcher
         raise VaultPathError(root, "no such folder; it was removed or moved")
@@ -109,8 +120,10 @@ def build_vault(root: Path, settings: Settings, index: VaultIndex | None = None)
     kept = dashboards.keep_aside(root, settings)
     if kept:
         index.update([p for pair in kept for p in pair])
-    found = survey(root, settings, index, check_dashboards=False)
-    report = dashboards.write(root, dashboards.render(found.progress, found.problems, settings))
+    with interruptible():
+        found = survey(root, settings, index, check_dashboards=False)
+        rendered = dashboards.render(found.progress, found.problems, settings)
+    report = dashboards.write(root, rendered)
     kept += report.kept
     if before is not None and not kept and before == _fingerprint(root, settings):
         _remember(root, settings, before, len(found.problems))
@@ -166,10 +179,12 @@ def _remember(root: Path, settings: Settings, fingerprint: str, problems: int) -
 
 
 def remove_stale_files(root: Path, settings: Settings) -> None:
-    """Temporary files left by a build or a watcher killed in the middle of a write."""
-    remove_stale_temp_files(
-        [root / settings.folders.dashboards, root / STATE_DIR, root / CACHE_DIR]
-    )
+    """Temporary files left by a build or a watcher killed in the middle of a write.
+
+    Checked for containment folder by folder: a symlinked dashboards or `.vaultkit` folder
+    that leads out of the vault is not cleaned.
+    """
+    remove_stale_temp_files(root, [settings.folders.dashboards, STATE_DIR, CACHE_DIR])
 
 
 def _list_order(listed: Listed) -> dict[str, int]:

@@ -14,6 +14,7 @@ from vaultkit import __version__
 from vaultkit.build import BuildResult, Survey, build_vault, open_vault, survey
 from vaultkit.config import LINK_STYLES, LinkStyle
 from vaultkit.dashboards import bar
+from vaultkit.display import shown
 from vaultkit.errors import VaultkitError
 from vaultkit.initialise import InitResult, init_vault
 from vaultkit.notes import Problem
@@ -172,9 +173,10 @@ def build(vault: Path) -> None:
 
 def _print_build(result: BuildResult, *, quiet_unchanged: bool = False) -> None:
     for original, kept in result.kept:
-        click.secho(f"kept your edits to {original} in {kept}", fg="yellow", err=True)
+        click.secho(f"kept your edits to {shown(original)} in {shown(kept)}", fg="yellow",
+                    err=True)
     if result.written:
-        click.echo(f"Dashboards written: {', '.join(_names(result.written))}.")
+        click.echo(shown(f"Dashboards written: {', '.join(_names(result.written))}."))
     elif not quiet_unchanged:
         click.echo("Dashboards unchanged.")
     count = result.problems
@@ -199,7 +201,7 @@ def status(vault: Path, as_json: bool) -> None:
     root, settings = open_vault(vault)
     found = survey(root, settings)
     if as_json:
-        click.echo(json.dumps(_status_json(found), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(_shown_json(_status_json(found)), indent=2, ensure_ascii=False))
         return
     _print_status(found)
 
@@ -213,14 +215,15 @@ def _print_status(found: Survey) -> None:
         ("Questions refined", progress.questions_refined, len(progress.questions)),
         ("Topics covered", sum(t.covered for t in required), len(required)),
     ]
-    click.secho(str(found.root), bold=True)
+    click.secho(shown(str(found.root)), bold=True)
     for label, done, total in rows:
         click.echo(f"  {label:<18} {bar(done, total):<16} {done}/{total}")
     if progress.topics:
         click.echo("")
         width = min(48, max(len(t.hub.name) for t in progress.topics))
         for topic in progress.topics:
-            click.echo(f"  {_short(topic.hub.name, width):<{width}}  {_topic_marks(topic)}")
+            name = _short(shown(topic.hub.name), width)
+            click.echo(f"  {name:<{width}}  {_topic_marks(topic)}")
     click.echo("")
     if found.problems:
         click.secho(f"{_plural(len(found.problems), 'problem')}: run `vaultkit check` to list "
@@ -296,6 +299,17 @@ def _status_json(found: Survey) -> dict[str, object]:
     }
 
 
+def _shown_json(value: object) -> object:
+    """The JSON value with every string (a path, a title) printable: see `display.shown`."""
+    if isinstance(value, str):
+        return shown(value)
+    if isinstance(value, dict):
+        return {shown(str(k)): _shown_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shown_json(v) for v in value]
+    return value
+
+
 def _problem_json(problem: Problem) -> dict[str, object]:
     return {"path": problem.path, "line": problem.line, "message": problem.message}
 
@@ -316,7 +330,7 @@ def check(vault: Path) -> None:
     found = survey(root, settings)
     for problem in found.problems:
         where = f"{problem.path}:{problem.line}" if problem.line else problem.path
-        click.echo(f"{where}: {problem.message}")
+        click.echo(shown(f"{where}: {problem.message}"))
     if found.problems:
         click.secho(f"{_plural(len(found.problems), 'problem')}.", fg="red", err=True)
         sys.exit(1)
@@ -346,11 +360,12 @@ def _print_sync(result: SyncResult, *, dry_run: bool) -> None:
         click.secho(f"warning: {where}:{warning.line}: {warning.message}", fg="yellow", err=True)
     verb = "would be created" if dry_run else "created"
     for planned in result.created:
-        click.echo(f"{'create' if dry_run else 'created'}  {planned.path}")
+        click.echo(shown(f"{'create' if dry_run else 'created'}  {planned.path}"))
     for kind, title in result.without_notes:
-        click.echo(f"no note  {kind} “{title}” (its note was deleted; `vaultkit init` restores it)")
+        click.echo(shown(f"no note  {kind} “{title}” (its note was deleted; `vaultkit init` "
+                         "restores it)"))
     for path in result.gone:
-        click.echo(f"not listed  {path} (its entry left the lists; the note is kept)")
+        click.echo(shown(f"not listed  {path} (its entry left the lists; the note is kept)"))
     click.echo(f"{_plural(len(result.created), 'new note').capitalize()} {verb}.")
     if result.build is not None:
         _print_build(result.build, quiet_unchanged=True)
@@ -374,6 +389,10 @@ def watch(vault: Path, debounce_ms: int, verbose: bool) -> None:
     notes that changed are re-read. A list in Lists/ that you edited gets notes for its
     new entries (like `vaultkit sync`) once you leave it alone for five seconds, so a
     half-typed entry gets none. One line is logged per rebuild.
+
+    Ctrl-C, SIGTERM and SIGHUP (a closed terminal) stop it with status 0 within a
+    moment, even during the first scan; under nohup, SIGHUP stays ignored. One
+    watcher per vault: a second one exits with status 2, naming the first one's pid.
 
     \b
     Keep it running in the background with, for example:

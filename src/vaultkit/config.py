@@ -6,14 +6,31 @@ that; reading it validates every value so later code can trust `Settings`.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
 from typing import Literal, cast
 
 from vaultkit.errors import ConfigError
+from vaultkit.reads import NotRegularError, TooLargeError, read_file
 
 CONFIG_NAME = "vaultkit.toml"
+LIMIT_BYTES = 1 << 20
+"""Bytes of `vaultkit.toml` we read at most: the file init writes is ~2 KiB."""
+MAX_DEPTH = 16
+"""Deepest nesting of arrays and inline tables we let tomllib see; valid settings need 2."""
+MAX_DOTS = 32
+"""Most `.` on one line outside strings: a key's parts (valid settings need 2), or numbers."""
+_SPECIAL = re.compile(r"[\[\]{}#\"'.\n]")
+# A string's content, matched from just after its opening quote(s) up to where it closes. Each
+# always matches (no backtracking); where the string is not closed, tomllib says so.
+_BODIES = {
+    '"': re.compile(r'(?:[^"\\\n]+|\\.)*'),
+    "'": re.compile(r"[^'\n]*"),
+    '"""': re.compile(r'(?:[^"\\]+|\\.|"(?!""))*', re.S),
+    "'''": re.compile(r"(?:[^']+|'(?!''))*"),
+}
 
 LinkStyle = Literal["wiki", "markdown"]
 LINK_STYLES: tuple[LinkStyle, ...] = ("wiki", "markdown")
@@ -80,14 +97,84 @@ def load(vault: Path) -> Settings:
     """The vault's settings; the defaults when it has no `vaultkit.toml`."""
     path = vault / CONFIG_NAME
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = read_file(path, LIMIT_BYTES).decode("utf-8-sig")
     except FileNotFoundError:
         return Settings()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, f"cannot be read: {exc}") from None
+    except (NotRegularError, TooLargeError) as exc:
+        raise ConfigError(path, str(exc.strerror)) from None
+    except OSError as exc:
+        raise ConfigError(path, f"cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, f"is not UTF-8 text: {exc.reason}") from None
+    return from_dict(parse(text, path), path)
+
+
+def parse(text: str, path: Path) -> dict[str, object]:
+    """The TOML document, or a ConfigError naming `path`; bombs are refused before tomllib.
+
+    tomllib recurses once per nested array or inline table (`x = [[[…]]]` 5,000 deep ends in
+    a RecursionError) and takes time quadratic in a dotted key's parts (`a.a.a…` over 100 KB
+    runs for minutes), so both are bounded first; RecursionError is caught as well.
+    """
+    _refuse_bombs(text, path)
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, f"is not valid TOML: {exc}", getattr(exc, "lineno", None)) from None
-    return from_dict(data, path)
+    except RecursionError:
+        raise ConfigError(path, "nests arrays or tables too deeply") from None
+    except ValueError:  # tomllib's only other error: an integer past Python's 4,300 digits
+        raise ConfigError(path, "holds a number with too many digits to read") from None
+
+
+def _refuse_bombs(text: str, path: Path) -> None:
+    """A ConfigError where `[`/`{` nest deeper than MAX_DEPTH or a line holds more than
+    MAX_DOTS dots, strings and comments aside.
+
+    One pass, each step jumping to the next character that matters: linear on any input.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH and text.count(".") <= MAX_DOTS:
+        return
+    depth = dots = 0
+    pos = 0
+    while (match := _SPECIAL.search(text, pos)) is not None:
+        char, start = match.group(), match.start()
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ConfigError(path, f"nests arrays or tables more than {MAX_DEPTH} deep",
+                                  text.count("\n", 0, start) + 1)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        elif char == ".":
+            dots += 1
+            if dots > MAX_DOTS:
+                raise ConfigError(path, f"has more than {MAX_DOTS} dots on a line outside "
+                                  "quotes; dotted keys that long are refused",
+                                  text.count("\n", 0, start) + 1)
+        elif char == "\n":
+            dots = 0
+        elif char == "#":
+            start = text.find("\n", start) - 1  # the newline itself is seen next
+            if start < 0:
+                return
+        else:
+            start = _string_end(text, start)
+        pos = start + 1
+
+
+def _string_end(text: str, start: int) -> int:
+    """Where the TOML string opening at `start` ends: its last quote, or where it breaks off."""
+    quote = text[start] * 3 if text.startswith(text[start] * 3, start) else text[start]
+    found = _BODIES[quote].match(text, start + len(quote))
+    end = found.end() if found is not None else len(text)
+    if len(quote) == 1:  # closed by its quote, or broken off at a line's end (tomllib says so)
+        return end if text.startswith(quote, end) else end - 1
+    # `a""""` ends a multi-line string whose text ends with a quote: the last three close it.
+    run = 0
+    while run < 5 and text.startswith(quote[0], end + run):
+        run += 1
+    return end + run - 1 if run >= 3 else len(text)
 
 
 def from_dict(data: dict[str, object], path: Path) -> Settings:

@@ -82,7 +82,8 @@ class VaultIndex:
         self.attachments.clear()
         self._stats.clear()
         unread: list[tuple[str, Stamp | None]] = []
-        for relative, path in self._walk():
+        unlisted: dict[str, Problem] = {}
+        for relative, path in walk(self.root, unreadable=unlisted):
             if not relative.endswith(".md"):
                 self.attachments.add(relative)
                 continue
@@ -95,6 +96,7 @@ class VaultIndex:
         results = read_notes(self.root, [r for r, _ in unread], self._statuses)
         for (relative, stat), result in zip(unread, results, strict=True):
             self._store(relative, result, stat)
+        self.failures.update(unlisted)  # not notes: no stamp, never cached
         log.info("scanned %d notes (%d from cache)", len(self._stats),
                  len(self._stats) - len(unread))
         # Rewrite the cache only when it would say something new: a 10k-note cache costs
@@ -142,6 +144,8 @@ class VaultIndex:
             for known in below:
                 self._forget(known)
                 gone.add(known)
+            for folder in [k for k in self.failures if k.startswith(inside)]:
+                del self.failures[folder]  # an unlistable folder, gone with its parent
         return gone
 
     def save_cache(self) -> None:
@@ -255,10 +259,24 @@ class VaultIndex:
         statefiles.write_cache(self.root, CACHE_FILE, data)
 
 
-def walk(root: Path, top: Path | None = None) -> Iterator[tuple[str, Path]]:
+def walk(
+    root: Path, top: Path | None = None, unreadable: dict[str, Problem] | None = None
+) -> Iterator[tuple[str, Path]]:
     """(relative, path) of every file the index reads below `top` (default: the whole vault),
-    and of folders named like notes, so that those are reported rather than skipped."""
-    for folder, dirs, files in os.walk(top or root):
+    and of folders named like notes, so that those are reported rather than skipped.
+
+    A folder that cannot be listed (no permission, a path past PATH_MAX) goes into
+    `unreadable` as a Problem, keyed by its relative path plus `/`; without it, it is logged.
+    """
+
+    def report(exc: OSError) -> None:
+        problem = _unreadable_folder(root, exc)
+        if unreadable is None:
+            log.info("%s: %s", problem.path, problem.message)
+        else:
+            unreadable[f"{_relative(root, exc.filename)}/"] = problem
+
+    for folder, dirs, files in os.walk(top or root, onerror=report):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
         base = Path(folder)
         prefix = base.relative_to(root).as_posix()
@@ -266,6 +284,21 @@ def walk(root: Path, top: Path | None = None) -> Iterator[tuple[str, Path]]:
         for name in names:
             if not name.startswith("."):
                 yield (name if prefix == "." else f"{prefix}/{name}"), base / name
+
+
+def _unreadable_folder(root: Path, exc: OSError) -> Problem:
+    """A Problem at the deepest folder that could be read, naming the one below it that could
+    not: the unreadable folder's own path may be too long to show (or to use)."""
+    relative = _relative(root, exc.filename)
+    parent, _, name = relative.rpartition("/")
+    why = exc.strerror or str(exc)
+    if relative == ".":
+        return Problem(".", None, f"cannot list the vault folder: {why}")
+    return Problem(parent or ".", None, f"cannot list its folder {name!r}: {why}")
+
+
+def _relative(root: Path, path: str | None) -> str:
+    return os.path.relpath(os.fsdecode(path), root).replace(os.sep, "/") if path else "."
 
 
 def snapshot(root: Path) -> dict[str, Stamp | None]:
@@ -329,7 +362,14 @@ def read_notes(
     # and only a large cold scan uses it.
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
-    with ProcessPoolExecutor(max_workers=count, mp_context=parallel.fork_context()) as pool:
+    with ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=parallel.fork_context(),
+        # A worker waits on the pool's queue, whose write end it holds too: without this it
+        # would wait forever once the command is killed.
+        initializer=parallel.die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         parts = list(pool.map(_read_chunk, [(root, chunk, statuses) for chunk in chunks]))
     by_path = {r: result for chunk, part in zip(chunks, parts, strict=True)
                for r, result in zip(chunk, part, strict=True)}

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from vaultkit import config, scaffold, state
 from vaultkit.build import BuildResult, build_vault
 from vaultkit.config import LinkStyle, Settings
-from vaultkit.errors import VaultkitError, VaultPathError
+from vaultkit.errors import ListError, VaultkitError, VaultPathError
 from vaultkit.listed import prime
-from vaultkit.lists import load_reading_list, load_syllabus
+from vaultkit.lists import load_reading_list, load_syllabus, read_list_bytes
 from vaultkit.model import Catalog, Listed, ListWarning, combine
 from vaultkit.templates import shipped_list
 
@@ -60,7 +61,7 @@ def init_vault(
     questions = load_syllabus(syllabus_path)
     catalog = combine(reading, questions)
 
-    reading_bytes, syllabus_bytes = reading_path.read_bytes(), syllabus_path.read_bytes()
+    reading_bytes, syllabus_bytes = read_list_bytes(reading_path), read_list_bytes(syllabus_path)
     plan = scaffold.plan(
         catalog,
         settings,
@@ -72,8 +73,7 @@ def init_vault(
     built = None
     if not dry_run:
         state.remember(vault, _entry_ids(catalog))
-        in_vault = (vault / settings.reading_list, vault / settings.syllabus)
-        if [p.read_bytes() for p in in_vault if p.is_file()] == [reading_bytes, syllabus_bytes]:
+        if _in_vault(vault, settings) == [reading_bytes, syllabus_bytes]:
             prime(vault, settings, Listed.of(catalog))  # the build need not parse them again
         built = build_vault(vault, settings)
     warnings = tuple(
@@ -95,7 +95,17 @@ class LinkStyleError(VaultkitError):
 
 
 def _own_or_shipped(own: Path, shipped: str) -> Path:
-    return own if own.is_file() else shipped_list(shipped)
+    """The vault's own list when it has one; a FIFO or folder there is an error, not absent."""
+    return own if os.path.lexists(own) else shipped_list(shipped)
+
+
+def _in_vault(vault: Path, settings: Settings) -> list[bytes] | None:
+    """The bytes of the vault's two lists as they are now; None if either cannot be read."""
+    try:
+        return [read_list_bytes(vault / settings.reading_list),
+                read_list_bytes(vault / settings.syllabus)]
+    except ListError:
+        return None
 
 
 def _entry_ids(catalog: Catalog) -> list[str]:

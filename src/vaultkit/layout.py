@@ -21,7 +21,8 @@ MAX_NAME_CHARS = 100
 """Longest file name we create, `.md` included."""
 _MAX_STEM_CHARS = MAX_NAME_CHARS - len(".md")
 _MAX_STEM_BYTES = 240
-"""Linux and macOS allow 255 bytes per name; leave room for a ` (12)` suffix."""
+"""Linux and macOS allow 255 bytes per name: room is left for `.md` and a ` (12)` suffix.
+Temporary files have short names of their own (`writes.write_temp`), so they always fit."""
 
 # Characters Windows forbids in names, and those that break Obsidian links.
 _REPLACEMENTS = {
@@ -53,13 +54,33 @@ def safe_name(title: str) -> str:
 def _shorten(text: str) -> str:
     if len(text) <= _MAX_STEM_CHARS and len(text.encode("utf-8")) <= _MAX_STEM_BYTES:
         return text
-    cut = text[: _MAX_STEM_CHARS - 1]
-    while len(cut.encode("utf-8")) > _MAX_STEM_BYTES - 3:
-        cut = cut[:-1]
+    end = _MAX_STEM_CHARS - 1
+    while len(text[:end].encode("utf-8")) > _MAX_STEM_BYTES - len("…".encode()):
+        end -= 1
+    cut = text[: _character_end(text, end)]
     # Prefer ending at a word; a name cut mid-word reads badly in the file list.
     if " " in cut[len(cut) // 2:]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" .-") + "…"
+
+
+def _character_end(text: str, end: int) -> int:
+    """`end`, or a little before it, so that a cut there keeps each character whole: a letter
+    with its accents, an emoji with its skin tone, a flag's two halves."""
+    stop = end
+    while 0 < stop < len(text) and _extends(text[stop]):
+        stop -= 1
+    if stop == 0:
+        return end  # one character with endless marks: cutting inside it is all we can do
+    flags = 0
+    while flags < stop and "\U0001f1e6" <= text[stop - 1 - flags] <= "\U0001f1ff":
+        flags += 1
+    return stop - flags % 2
+
+
+def _extends(char: str) -> bool:
+    """True for a code point drawn as part of the one before it."""
+    return unicodedata.category(char)[0] == "M" or "\U0001f3fb" <= char <= "\U0001f3ff"
 
 
 class NameBook:
@@ -72,15 +93,21 @@ class NameBook:
     def __init__(self, taken: set[str] | None = None) -> None:
         self._taken = {name.casefold() for name in taken or set()}
         self._handed_out: set[str] = set()
+        self._last_suffix: dict[str, int] = {}
+        """Safe name → the suffix last handed out for it. Names are never given back, so every
+        suffix up to it is taken: identical titles cost a step each, not one per earlier twin."""
 
     def claim(self, title: str) -> str:
         """A new name for the title: its safe name, or that name with ` (2)`, ` (3)`…"""
         base = safe_name(title)
         name, n = base, 1
+        if base.casefold() in self._taken:
+            n = self._last_suffix.get(base, 1)
         while name.casefold() in self._taken:
             n += 1
             suffix = f" ({n})"
             name = _shorten(base[: _MAX_STEM_CHARS - len(suffix)]) + suffix
+        self._last_suffix[base] = n
         self.reserve(name)
         return name
 

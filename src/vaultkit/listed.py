@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,7 +68,7 @@ def parsed_ahead(root: Path, settings: Settings) -> Iterator[None]:
         return
     receiver, sender = parallel.fork_context().Pipe(duplex=False)
     child = parallel.fork_context().Process(  # type: ignore[attr-defined]
-        target=_parse_into, args=(root, settings, sender), daemon=True
+        target=_parse_into, args=(root, settings, sender, receiver, os.getpid()), daemon=True
     )
     child.start()
     sender.close()
@@ -84,8 +85,15 @@ def parsed_ahead(root: Path, settings: Settings) -> Iterator[None]:
             _keep(root, key, found, to_disk=not racy)
 
 
-def _parse_into(root: Path, settings: Settings, sender: Connection) -> None:
-    sender.send(_parse(root, settings))
+def _parse_into(
+    root: Path, settings: Settings, sender: Connection, receiver: Connection, parent: int
+) -> None:
+    parallel.die_with_parent(parent)
+    # The copy of the read end that fork gave us: kept open, a send larger than the pipe's
+    # buffer would wait for a reader forever once the parent is gone.
+    receiver.close()
+    with suppress(OSError):  # the parent is gone: nobody wants the result
+        sender.send(_parse(root, settings))
     sender.close()
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
@@ -225,15 +225,14 @@ def combine(reading: ReadingList, syllabus: Syllabus) -> Catalog:
     topics = list(reading.topics)
     by_number = {t.number: t.key for t in topics if t.number is not None}
     by_title = {_fold(t.title): t.key for t in topics}
-    keys = {t.key for t in topics}
+    keys = UniqueKeys(t.key for t in topics)
     renamed: dict[str, str] = {}
     intros: dict[str, str] = {}
     for section in syllabus.topics:
         match = by_number.get(section.number) if section.number is not None else None
         match = match or by_title.get(_fold(section.title))
         if match is None:
-            key = unique_key(section.key, keys)
-            keys.add(key)
+            key = keys.claim(section.key)
             topics.append(replace(section, key=key))
             match = key
         renamed[section.key] = match
@@ -286,13 +285,28 @@ def slug(text: str) -> str:
     return re.sub(r"-+", "-", "".join(chars)).strip("-") or "untitled"
 
 
-def unique_key(key: str, taken: set[str]) -> str:
-    """`key`, or `key-2`, `key-3`… whichever is not taken yet."""
-    candidate, n = key, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{key}-{n}"
-    return candidate
+class UniqueKeys:
+    """Hands out keys that no other holds: `key`, or `key-2`, `key-3`…, the first one free.
+
+    Keys are never given back, so the suffix last handed out for a key is where the next search
+    for it starts: a thousand identical titles cost a thousand steps, not half a million.
+    """
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self._taken = set(taken)
+        self._last_suffix: dict[str, int] = {}
+
+    def claim(self, key: str) -> str:
+        """The first free key of `key`, `key-2`, `key-3`…, now taken."""
+        candidate, n = key, 1
+        if key in self._taken:
+            n = self._last_suffix.get(key, 1)  # every suffix up to this one is taken
+        while candidate in self._taken:
+            n += 1
+            candidate = f"{key}-{n}"
+        self._last_suffix[key] = n
+        self._taken.add(candidate)
+        return candidate
 
 
 def _fold(text: str) -> str:

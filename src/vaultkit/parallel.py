@@ -10,14 +10,21 @@ start of the command, and only large cold builds need it.
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
+import sys
 import threading
+import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
+log = logging.getLogger(__name__)
+
 MAX_WORKERS = 4
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def can_fork() -> bool:
@@ -34,3 +41,37 @@ def fork_context() -> BaseContext:
 
 def workers() -> int:
     return min(os.cpu_count() or 1, MAX_WORKERS)
+
+
+def die_with_parent(parent: int) -> None:
+    """Called first in a forked child: it ends when `parent`, the command, dies.
+
+    A child blocked on a pipe (a pool worker waiting for work, say) would otherwise outlive a
+    `kill -9` of its command for good. On Linux the kernel kills it
+    (`prctl(PR_SET_PDEATHSIG)`); elsewhere a thread notices it was orphaned within a second.
+    """
+    if not _kill_me_with_parent():
+        threading.Thread(target=exit_when_orphaned, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before we were watching
+        os._exit(1)
+
+
+def exit_when_orphaned(parent: int, every: float = 1.0) -> None:
+    """Poll until this process's parent is no longer `parent`, then exit at once."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
+
+
+def _kill_me_with_parent() -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies; False where that is not done."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes  # noqa: PLC0415 - only forked children need it
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+    except (ImportError, OSError, AttributeError) as exc:
+        log.debug("no parent-death signal (%s); polling for the parent instead", exc)
+        return False

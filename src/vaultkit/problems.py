@@ -11,6 +11,7 @@ import posixpath
 from collections.abc import Iterable
 
 from vaultkit.config import Settings
+from vaultkit.display import is_shown_as_is
 from vaultkit.index import VaultIndex
 from vaultkit.model import Listed
 from vaultkit.notes import NoteRecord, Problem
@@ -39,6 +40,7 @@ def find_problems(
     found.extend(_broken_links(index, dashboards))
     found.extend(_kept_aside(index, dashboards))
     found.extend(_duplicates(index))
+    found.extend(_badly_named(index))
     if listed is not None:
         found.extend(_left_the_lists(index, listed, settings))
     unique = dict.fromkeys(found)
@@ -105,6 +107,16 @@ def _kept_aside(index: VaultIndex, dashboards: set[str]) -> list[Problem]:
             (prefixes and path.startswith(prefixes))
             or (dashboards and path in index.records and index.records[path].kind == "dashboard")
         )
+    ]
+
+
+def _badly_named(index: VaultIndex) -> list[Problem]:
+    """Files whose names are not UTF-8: read and counted, but other apps and links stumble."""
+    return [
+        Problem(path, None, "its file name is not UTF-8 text (shown with \\xNN escapes); "
+                "rename it so that links and other apps can find it")
+        for path in sorted({*index.records, *index.failures, *index.attachments})
+        if not is_shown_as_is(path)
     ]
 
 

@@ -119,7 +119,9 @@ def apply(plan: Plan, *, dry_run: bool = False) -> Report:
         report.created = list(plan.to_create)
         return report
     targets = [(f, inside(plan.vault, f.path)) for f in plan.to_create]
-    remove_stale_temp_files({path.parent for _, path in targets})
+    # Every planned folder, not only those with files to create: a run killed between linking
+    # a note into place and removing its temporary file left nothing missing there.
+    remove_stale_temp_files(plan.vault, sorted({f.path.parent for f in plan.files}))
     # Creating a file is mostly waiting on the file system (open, fsync, link), which threads
     # overlap: a new vault's ~180 files are written in about half the time.
     with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
@@ -149,6 +151,8 @@ class _Planner:
         self.lists = lists
         self.existing = existing
         self.names = NameBook(existing.names)
+        self.homes = set(existing.notes_by_id.values())
+        """Where the vault's notes with ids are: never the place of another note."""
         self.refs: dict[str, NoteRef] = {}
         self.numbers = _display_numbers(catalog.topics)
         self.files: list[PlannedFile] = []
@@ -159,7 +163,8 @@ class _Planner:
         """The note's place: where the vault has its id, else its own name in `folder`.
 
         A file already at that name counts as the note (the user may have rewritten it without
-        our properties): it is skipped, never duplicated as `Name (2)`.
+        our properties): it is skipped, never duplicated as `Name (2)`. Unless it is another
+        note's: long titles that differ only past the name's cut share a safe name.
         """
         found = self.existing.notes_by_id.get(note_id)
         if found is not None:
@@ -167,7 +172,8 @@ class _Planner:
         else:
             wanted = name if name is not None else title
             path = PurePosixPath(folder, f"{safe_name(wanted)}.md")
-            if not ((self.vault / path).is_file() and self.names.adopt(path.stem)):
+            if not ((self.vault / path).is_file() and path not in self.homes
+                    and self.names.adopt(path.stem)):
                 path = PurePosixPath(folder, f"{self.names.claim(wanted)}.md")
             ref = NoteRef(path, title)
         self.refs[note_id] = ref

@@ -12,12 +12,16 @@ from pathlib import Path, PurePosixPath
 
 from vaultkit.errors import VaultkitError
 from vaultkit.layout import inside
+from vaultkit.reads import read_file
 from vaultkit.writes import atomic_write, create_file
 
 log = logging.getLogger(__name__)
 
 STATE_DIR = ".vaultkit"
 CACHE_DIR = f"{STATE_DIR}/cache"
+READ_LIMIT = 512 << 20
+"""Bytes of one of our files we read at most. The index cache is the largest, ~1.2 KiB a note
+(60 MiB at 50,000 notes); past the bound a cache is ignored and rebuilt, never read whole."""
 _CACHEDIR_TAG = (
     b"Signature: 8a477f597d28d172789f06886806bc55\n"
     b"# vaultkit's caches: safe to delete; they are rebuilt on the next run.\n"
@@ -25,10 +29,16 @@ _CACHEDIR_TAG = (
 
 
 def read(root: Path, relative: str) -> bytes | None:
-    """The file's bytes, or None when it is missing or unreadable."""
+    """The file's bytes, or None when it is missing or unreadable (not a regular file, say).
+
+    Read through `reads.read_file`: a FIFO in the cache's place must not hang a build.
+    """
     try:
-        return (root / relative).read_bytes()
-    except OSError:
+        return read_file(root / relative, READ_LIMIT)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        log.warning("ignoring %s: %s", relative, exc.strerror or exc)
         return None
 
 

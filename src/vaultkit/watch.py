@@ -8,9 +8,13 @@ This module knows nothing of notes or dashboards; it is handed its action. What 
 - ignores the temporary and backup names editors and sync tools write (vim, emacs, JetBrains,
   GNOME, Syncthing, iCloud, conflict copies);
 - debounces: a batch fires after a quiet window, or after a maximum wait during a steady stream;
+- subscribes only to events that mean a change (creates, writes, deletes, moves), so programs
+  that merely read the vault (Obsidian indexing, grep, backups) cost the watcher nothing;
 - supervises: `on_change` failing is logged and watching goes on; a dead observer is restarted
-  with a full rescan; a periodic full rescan catches events the kernel dropped; the root
-  disappearing ends the watch with `RootGone`.
+  with a full rescan; the kernel's event queue overflowing asks for a full rescan at once; a
+  periodic full rescan catches events lost any other way; the root replaced by another folder
+  at the same path is watched anew with a full rescan; the root disappearing (and not coming
+  back within a moment) ends the watch with `RootGone`.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import errno
 import logging
 import os
 import re
+import stat
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -31,7 +37,12 @@ from watchdog.events import (
     DirDeletedEvent,
     DirModifiedEvent,
     DirMovedEvent,
+    FileClosedEvent,
     FileClosedNoWriteEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
     FileOpenedEvent,
     FileSystemEvent,
     FileSystemEventHandler,
@@ -44,6 +55,15 @@ from watchdog.observers.polling import PollingObserver
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
+
+CHANGE_EVENTS: list[type[FileSystemEvent]] = [
+    FileCreatedEvent, DirCreatedEvent, FileModifiedEvent, FileClosedEvent,
+    FileDeletedEvent, DirDeletedEvent, FileMovedEvent, DirMovedEvent,
+]
+"""The events that mean a change. Given as `event_filter`, watchdog builds the inotify mask from
+them (IN_CREATE, IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE, IN_DELETE, IN_MOVE, IN_DELETE_SELF):
+without it, it also asks for every open and close-without-write, so a program that only reads
+the vault floods the kernel's queue (16,384 events by default) until it overflows."""
 
 # Names editors and sync tools use for temporary, backup and conflict files.
 _IGNORED_NAME = re.compile(
@@ -127,7 +147,7 @@ class Debouncer:
 
 
 class RootGone(Exception):  # noqa: N818 - it names what happened, not an error class
-    """The watched folder was deleted or moved away."""
+    """The watched folder was deleted or moved away (and nothing came back in its place)."""
 
 
 class WatchLimitError(Exception):
@@ -167,6 +187,7 @@ class Watcher:
         max_wait: float = 1.0,
         reconcile_every: float = 300.0,
         tick: float = 1.0,
+        root_grace: float = 1.0,
         clock: Clock = time.monotonic,
         polling: bool = False,
     ) -> None:
@@ -175,8 +196,18 @@ class Watcher:
         self.exclude = {e.strip("/") for e in exclude}
         self.reconcile_every = reconcile_every
         self.tick = tick
+        self.root_grace = root_grace
+        """Seconds the root may be missing before the watch ends: `mv v v.old; cp -r v.old v`
+        leaves a moment with no folder, and the new one is then watched instead."""
         self.polling = polling
         self.restarts = 0
+        self.rebinds = 0
+        """Times the root was found replaced by another folder and watched anew."""
+        self.overflows = 0
+        """Times the kernel reported its event queue overflowing."""
+        self._root_id: tuple[int, int] | None = None
+        self._missing_since: float | None = None
+        self._overflow_pending = False
         self._clock = clock
         self._debouncer = Debouncer(quiet, max_wait, clock)
         self._wake = threading.Condition()
@@ -206,6 +237,8 @@ class Watcher:
                         self._wake.wait(timeout)
                     self._release_later()
                     change = self._debouncer.take()
+                    if change is not None and change.full:
+                        self._overflow_pending = False
                 if self._stopping.is_set():
                     break
                 self._supervise()
@@ -213,6 +246,11 @@ class Watcher:
                     self._deliver(change)
         finally:
             self._stop_observer()
+
+    def close(self) -> None:
+        """Stop observing, for a watcher whose `run` never ran (it stops its own observer)."""
+        self.stop()
+        self._stop_observer()
 
     def stop(self) -> None:
         """Ask `run` to return; safe from a signal handler or another thread."""
@@ -245,7 +283,9 @@ class Watcher:
     def event(self, event: FileSystemEvent) -> None:
         """Called on watchdog's thread for every event."""
         if isinstance(event, (FileOpenedEvent, FileClosedNoWriteEvent, DirModifiedEvent)):
-            return  # reading a file changes nothing; a folder "modified" is its files' events
+            # Not subscribed to (CHANGE_EVENTS); a polling observer may still send a folder
+            # "modified", which is only its files' events.
+            return
         paths = [self._relative(event.src_path)]
         if isinstance(event, FileSystemMovedEvent):
             paths.append(self._relative(event.dest_path))  # moved = gone here + new there
@@ -276,15 +316,26 @@ class Watcher:
 
     def _deliver(self, change: Change) -> None:
         if not self.root.is_dir():
-            raise RootGone(str(self.root))  # a rebuild now would recreate what was deleted
+            # A rebuild now would recreate what was deleted: hold the batch (as a full rescan)
+            # until the root is back, which `_supervise` watches anew, or the watch ends.
+            self.request(change.paths, full=True)
+            return
         try:
             self.on_change(change)
         except Exception:  # a failed rebuild must never end the watch
             log.exception("rebuild failed; still watching")
 
     def _supervise(self) -> None:
-        if not self.root.is_dir():
-            raise RootGone(str(self.root))
+        identity = _identity(self.root)
+        if identity is None:
+            if self._missing_since is None:
+                self._missing_since = self._clock()
+            if self._clock() - self._missing_since >= self.root_grace:
+                raise RootGone(str(self.root))
+            return  # gone for a moment, perhaps being replaced: look again next tick
+        self._missing_since = None
+        if identity != self._root_id and not self._stopping.is_set():
+            self._rebind()
         if self._observer_dead() and not self._stopping.is_set():
             log.warning("the file observer stopped; restarting it and rescanning everything")
             self.restarts += 1
@@ -298,6 +349,36 @@ class Watcher:
             self._next_reconcile = self._clock() + self.reconcile_every
             log.debug("periodic reconcile: rescanning everything")
             self.request(full=True)
+
+    def _rebind(self) -> None:
+        """The root is another folder now (`mv v v.old; cp -r v.old v`): watch the new one.
+
+        Watches follow folders, not paths, so the old observer still reports the old folder
+        under the root's name and never the new one.
+        """
+        log.warning("%s was replaced by another folder; watching the new one and rescanning "
+                    "everything", self.root)
+        self.rebinds += 1
+        self._stop_observer()
+        try:
+            self._start_observer()
+        except FileNotFoundError:
+            raise RootGone(str(self.root)) from None
+        self.request(full=True)
+
+    def _overflowed(self) -> None:
+        """Called on watchdog's inotify thread when the kernel dropped events: rescan at once.
+
+        Every watch group of the observer hears of one overflow; one warning is enough.
+        """
+        with self._wake:
+            first = not self._overflow_pending
+            self._overflow_pending = True
+            self.overflows += first
+        if first:
+            log.warning("the system dropped file events (its inotify queue overflowed); "
+                        "rescanning everything")
+        self.request(full=True)
 
     def _observer_dead(self) -> bool:
         """True when the observer or a watch of a folder that still exists has stopped.
@@ -322,9 +403,11 @@ class Watcher:
     # -- observer ----------------------------------------------------------------------------
 
     def _start_observer(self) -> None:
-        observer: BaseObserver = PollingObserver() if self.polling else Observer()
+        observer = self._new_observer()
         self._observer = observer
         self._watches.clear()
+        # Taken before the watches are added: a root replaced in between is noticed next tick.
+        self._root_id = _identity(self.root)
         try:
             self._watch(".", recursive=False)
             for entry in sorted(os.scandir(self.root), key=lambda e: e.name):
@@ -339,12 +422,19 @@ class Watcher:
                 raise WatchLimitError(WATCH_LIMIT_HELP) from exc
             raise
 
+    def _new_observer(self) -> BaseObserver:
+        if self.polling:
+            return PollingObserver()
+        observer = Observer()
+        _report_overflows(observer, self._overflowed)
+        return observer
+
     def _watch(self, relative: str, *, recursive: bool) -> None:
         if self._observer is None:
             return
         path = self.root if relative == "." else self.root / relative
         self._watches[relative] = self._observer.schedule(
-            self._handler, str(path), recursive=recursive
+            self._handler, str(path), recursive=recursive, event_filter=CHANGE_EVENTS
         )
 
     def _rewatch_top_level(self, event: FileSystemEvent) -> None:
@@ -380,3 +470,96 @@ class Watcher:
                 observer.join(timeout=5)
         except Exception:  # stopping must not fail the caller
             log.exception("stopping the observer failed")
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the folder at `path`, or None when there is no folder there."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino) if stat.S_ISDIR(found.st_mode) else None
+
+
+# -- inotify queue overflow ------------------------------------------------------------------
+#
+# When the kernel's queue overflows, watchdog 7.1 logs it, drops the events it holds and
+# re-adds its recursive watches, but emits nothing: a handler never learns that events were
+# lost. Its watch groups are told (`on_queue_overflow`), so ours pass that on.
+
+try:  # watchdog's internals as of 7.1 (pinned below 8 in pyproject.toml)
+    if not sys.platform.startswith("linux"):
+        raise ImportError("inotify is Linux's")  # noqa: TRY301 - one fallback for both causes
+    from watchdog.observers.api import DEFAULT_EMITTER_TIMEOUT, EventQueue
+    from watchdog.observers.inotify import InotifyEmitter, InotifyObserver, InotifyWatchGroup
+    from watchdog.observers.inotify_c import InotifyFD
+except ImportError:
+    _INOTIFY_HOOKS = False
+else:
+    _INOTIFY_HOOKS = True
+
+if _INOTIFY_HOOKS:
+
+    def _nothing() -> None:
+        return None
+
+    @dataclass
+    class _ReportingGroup(InotifyWatchGroup):
+        """watchdog's watch group, which also calls `on_overflow` after a queue overflow."""
+
+        on_overflow: Callable[[], None] = _nothing
+
+        def on_queue_overflow(self) -> None:
+            super().on_queue_overflow()
+            try:
+                self.on_overflow()
+            except Exception:  # raising here would end watchdog's inotify thread for good
+                log.exception("could not handle an inotify queue overflow")
+
+    class _ReportingEmitter(InotifyEmitter):
+        """An inotify emitter whose watch group reports queue overflows to `on_overflow`."""
+
+        def __init__(
+            self,
+            event_queue: EventQueue,
+            watch: ObservedWatch,
+            *,
+            on_overflow: Callable[[], None],
+            timeout: float = DEFAULT_EMITTER_TIMEOUT,
+            event_filter: list[type[FileSystemEvent]] | None = None,
+            inotify_fd: InotifyFD | None = None,
+        ) -> None:
+            super().__init__(event_queue, watch, timeout=timeout, event_filter=event_filter,
+                             inotify_fd=inotify_fd)
+            self._on_overflow = on_overflow
+
+        def on_thread_start(self) -> None:
+            # InotifyEmitter.on_thread_start, with our group in place of watchdog's.
+            self._inotify = _ReportingGroup(
+                self._inotify_fd,
+                os.fsencode(self.watch.path),
+                is_recursive=self.watch.is_recursive,
+                event_mask=self.get_event_mask_from_filter(),
+                follow_symlink=self.watch.follow_symlink,
+                on_overflow=self._on_overflow,
+            )
+
+    def _report_overflows(observer: BaseObserver, on_overflow: Callable[[], None]) -> None:
+        """Have a new inotify observer call `on_overflow` when the kernel drops events.
+
+        Before anything is scheduled: its emitters are made from these (watchdog offers no
+        public hook for this).
+        """
+        if isinstance(observer, InotifyObserver) and isinstance(
+            getattr(observer, "_emitter_kwargs", None), dict
+        ):
+            observer._emitter_class = _ReportingEmitter
+            observer._emitter_kwargs["on_overflow"] = on_overflow
+        else:  # the periodic reconcile is then what catches dropped events
+            log.debug("inotify queue overflows are not reported by this watchdog")
+
+else:
+
+    def _report_overflows(observer: BaseObserver, on_overflow: Callable[[], None]) -> None:
+        """Only watchdog's inotify observer (Linux) is hooked; elsewhere the periodic
+        reconcile catches dropped events."""

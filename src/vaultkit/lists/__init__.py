@@ -14,6 +14,7 @@ from vaultkit.errors import ListError
 from vaultkit.lists.readlist import parse as parse_reading_list
 from vaultkit.lists.syllabus import parse as parse_syllabus
 from vaultkit.model import Catalog, ReadingList, Syllabus, combine
+from vaultkit.reads import NotRegularError, TooLargeError, read_file
 
 __all__ = [
     "load_catalog",
@@ -21,8 +22,13 @@ __all__ = [
     "load_syllabus",
     "parse_reading_list",
     "parse_syllabus",
+    "read_list_bytes",
     "read_list_text",
 ]
+
+LIST_LIMIT = 16 << 20
+"""Bytes of a list we read at most: ~35,000 entries, far beyond any real list (the shipped one
+is 30 KiB). Parsing costs ~1 s and ~30 MB a MiB, so the bound also bounds time and memory."""
 
 _READING_SHAPES = (
     "expected numbered entries like `1. **Title**` with a link and a `Why:` line, "
@@ -50,16 +56,26 @@ def load_syllabus(path: Path) -> Syllabus:
     return syllabus
 
 
-def read_list_text(path: Path) -> str:
-    """The file's text (UTF-8, with or without a BOM), or a `ListError` saying why not."""
+def read_list_bytes(path: Path) -> bytes:
+    """The file's bytes, at most `LIST_LIMIT`, or a `ListError` saying why not.
+
+    Only a regular file is read (a FIFO would block, `/dev/zero` never ends).
+    """
     try:
-        data = path.read_bytes()
+        return read_file(path, LIST_LIMIT)
     except IsADirectoryError:
         raise ListError(path, "is a directory, not a list file") from None
     except FileNotFoundError:
         raise ListError(path, "no such file") from None
+    except (NotRegularError, TooLargeError) as exc:
+        raise ListError(path, str(exc.strerror)) from None
     except OSError as exc:
         raise ListError(path, f"cannot be read: {exc.strerror or exc}") from None
+
+
+def read_list_text(path: Path) -> str:
+    """The file's text (UTF-8, with or without a BOM), or a `ListError` saying why not."""
+    data = read_list_bytes(path)
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
         raise ListError(path, "holds binary data (a NUL byte), not Markdown text", line)

@@ -46,9 +46,9 @@ from vaultkit.model import (
     ReadingList,
     Source,
     Topic,
+    UniqueKeys,
     normalise_url,
     slug,
-    unique_key,
 )
 
 _CORE_WORDS = re.compile(r"\b(primary|core|must[- ]?reads?|essential|required)\b", re.IGNORECASE)
@@ -59,7 +59,6 @@ _WHY = re.compile(r"^\s*(?:\*\*|__)?why(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*", re.I
 _NOTE_SEPARATOR = re.compile(r"^[\s\-–—:|]+")
 # Sections that advise rather than list, kept out of the home note when they hold no prose.
 _BOILERPLATE = re.compile(r"^(table of )?contents$|^licen[cs]e$|^contribut", re.IGNORECASE)
-_PAREN_TAIL = re.compile(r"\s*\([^)]*\)\s*$")
 
 
 @dataclass(slots=True)
@@ -81,7 +80,13 @@ class _Walk:
     topics: list[Topic] = field(default_factory=list)
     sources: dict[str, tuple[_Entry, list[Listing]]] = field(default_factory=dict)
     """Normalised URL → its first entry and every listing of it."""
+    listed: set[tuple[str, str]] = field(default_factory=set)
+    """(Normalised URL, topic key) of every listing kept."""
     warnings: list[ListWarning] = field(default_factory=list)
+    keys: UniqueKeys = field(default_factory=UniqueKeys)
+    """The topics' keys, handed out so far."""
+    headings: dict[int, Heading] = field(default_factory=dict)
+    """Section (by `id`) → its heading as a topic's context, made once for all its topics."""
 
 
 def parse(text: str) -> ReadingList:
@@ -150,7 +155,20 @@ def _role_name(title: str) -> str:
         return CORE
     if _PRACTITIONER_WORDS.search(title):
         return PRACTITIONER
-    return _PAREN_TAIL.sub("", title).rstrip(":").strip().lower() or title.lower()
+    return _without_paren_tail(title).rstrip(":").strip().lower() or title.lower()
+
+
+def _without_paren_tail(title: str) -> str:
+    r"""The title without a last `(…)` group at its end: "Reading (pick two)" → "Reading".
+
+    What `re.sub(r"\s*\([^)]*\)\s*$", "", title)` gives, without rescanning the rest of the
+    title from every `(` in it.
+    """
+    head, close, tail = title.rstrip().rpartition(")")
+    opening = head.find("(", head.rfind(")") + 1)
+    if not close or tail or opening == -1:
+        return title
+    return head[:opening].rstrip()
 
 
 def _topic(section: Section, context: tuple[Section, ...], walk: _Walk) -> Topic:
@@ -160,31 +178,41 @@ def _topic(section: Section, context: tuple[Section, ...], walk: _Walk) -> Topic
     title = section.title or "Reading list"
     base_key = slug(title)  # not the number: renumbering a section must not make it another
     return Topic(
-        key=unique_key(base_key, {t.key for t in walk.topics}),
+        key=walk.keys.claim(base_key),
         title=title,
         number=section.number,
         tier=tiers[-1] if tiers else None,
         optional=any(_OPTIONAL.search(t) for t in heading_texts),
-        context=tuple(Heading(s.full_title, section_prose(s, walk.lines)) for s in context),
+        context=tuple(_heading(s, walk) for s in context),
         intro=section_prose(section, walk.lines),
         line=section.line,
     )
 
 
+def _heading(section: Section, walk: _Walk) -> Heading:
+    """A section over topics as their context; its prose is read once, not once per topic."""
+    heading = walk.headings.get(id(section))
+    if heading is None:
+        heading = Heading(section.full_title, section_prose(section, walk.lines))
+        walk.headings[id(section)] = heading
+    return heading
+
+
 def _add_listing(entry: _Entry, listing: Listing, walk: _Walk) -> None:
     key = normalise_url(entry.url)
-    if key not in walk.sources:
-        walk.sources[key] = (entry, [listing])
-        return
-    first, listings = walk.sources[key]
-    if any(other.topic_key == listing.topic_key for other in listings):
+    if (key, listing.topic_key) in walk.listed:
+        first = walk.sources[key][0]
         walk.warnings.append(ListWarning(
             entry.line,
             f"{entry.url} is listed again under the same topic (line {first.line}); "
             "kept once",
         ))
         return
-    listings.append(listing)
+    walk.listed.add((key, listing.topic_key))
+    if key in walk.sources:
+        walk.sources[key][1].append(listing)
+    else:
+        walk.sources[key] = (entry, [listing])
 
 
 def _entries(node: SyntaxTreeNode, walk: _Walk) -> list[_Entry]:

@@ -40,8 +40,8 @@ from vaultkit.model import (
     Question,
     Syllabus,
     Topic,
+    UniqueKeys,
     slug,
-    unique_key,
 )
 
 _LEVELS = (
@@ -66,6 +66,8 @@ class _Walk:
     warnings: list[ListWarning] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)
     """Question id → line where it first appeared, to report repeats."""
+    keys: UniqueKeys = field(default_factory=UniqueKeys)
+    """The topics' keys, handed out so far."""
 
 
 def parse(text: str) -> Syllabus:
@@ -166,9 +168,8 @@ def _add(question: Question, walk: _Walk) -> None:
 
 
 def _topic(section: Section, walk: _Walk, title: str) -> Topic:
-    taken = {t.key for t in walk.topics}
     topic = Topic(
-        key=unique_key(slug(title), taken),
+        key=walk.keys.claim(slug(title)),
         title=title,
         number=section.number,
         intro=section_prose(section, walk.lines),
