@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import wait_until
-from vaultkit import config, dashboards, renames
+from vaultkit import config, dashboards, publish, renames
 from vaultkit.index import VaultIndex
 from vaultkit.notes import Problem
 from vaultkit.progress import measure
@@ -124,10 +124,10 @@ def files(folder: Path) -> dict[str, bytes]:
 
 def test_an_unedited_dashboard_is_replaced_and_nothing_is_left(tmp_path: Path, mode: str) -> None:
     render = Renders(tmp_path)
-    dashboards.write(tmp_path, render())
+    publish.write(tmp_path, render())
     second = render()
 
-    report = dashboards.write(tmp_path, second)
+    report = publish.write(tmp_path, second)
 
     assert report.written == [PROBLEMS]
     assert report.kept == []
@@ -141,20 +141,20 @@ def test_a_hand_edit_is_kept_and_a_writer_still_holding_it_lands_in_the_copy(
 ) -> None:
     """An editor that has the file open keeps writing into the kept copy, not into nothing."""
     render = Renders(tmp_path)
-    dashboards.write(tmp_path, render())
+    publish.write(tmp_path, render())
     path = tmp_path / PROBLEMS
     with path.open("r+", encoding="utf-8") as editor:
         editor.seek(0, os.SEEK_END)
         editor.write("<<edit 1>>\n")
         editor.flush()
 
-        report = dashboards.write(tmp_path, render())
+        report = publish.write(tmp_path, render())
         editor.write("<<edit 2>>\n")  # still being saved after the swap
 
     kept = tmp_path / "Dashboards" / "Problems (edited).md"
     assert report.kept == [(PROBLEMS, "Dashboards/Problems (edited).md")]
     assert kept.read_text(encoding="utf-8").endswith("<<edit 1>>\n<<edit 2>>\n")
-    assert dashboards.edited(tmp_path, render.settings) == []
+    assert publish.edited(tmp_path, render.settings) == []
 
 
 def test_a_file_appearing_while_the_dashboard_is_created_is_kept(
@@ -174,27 +174,27 @@ def test_a_file_appearing_while_the_dashboard_is_created_is_kept(
 
     monkeypatch.setattr(renames, "move_noreplace", late_save)
 
-    report = dashboards.write(tmp_path, render())
+    report = publish.write(tmp_path, render())
 
     kept = tmp_path / "Dashboards" / "Problems (edited).md"
     assert report.kept == [(PROBLEMS, "Dashboards/Problems (edited).md")]
     assert kept.read_text(encoding="utf-8") == "my own note\n"
-    assert dashboards.edited(tmp_path, render.settings) == []
+    assert publish.edited(tmp_path, render.settings) == []
 
 
 def test_keep_aside_leaves_the_dashboard_in_place(tmp_path: Path, mode: str) -> None:
     """Before a build measures the vault, an edited dashboard is copied (the path never empties);
     the write that follows drops the swapped-out file, which is that same copy."""
     render = Renders(tmp_path)
-    dashboards.write(tmp_path, render())
+    publish.write(tmp_path, render())
     path = tmp_path / PROBLEMS
     path.write_text(path.read_text(encoding="utf-8") + "<<edit 1>>\n", encoding="utf-8")
 
-    kept = dashboards.keep_aside(tmp_path, render.settings)
+    kept = publish.keep_aside(tmp_path, render.settings)
 
     assert kept == [(PROBLEMS, "Dashboards/Problems (edited).md")]
     assert path.read_text(encoding="utf-8").endswith("<<edit 1>>\n")
-    report = dashboards.write(tmp_path, render())
+    report = publish.write(tmp_path, render())
     assert report.kept == []
     assert sorted(p.name for p in (tmp_path / "Dashboards").iterdir()
                   if "Problems" in p.name) == ["Problems (edited).md", "Problems.md"]
@@ -205,7 +205,7 @@ def test_a_swap_file_left_by_a_killed_run_is_recovered(tmp_path: Path) -> None:
     name: the next build keeps it; a leftover of vaultkit's own text is deleted."""
     render = Renders(tmp_path)
     first = render()
-    dashboards.write(tmp_path, first)
+    publish.write(tmp_path, first)
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     folder = tmp_path / "Dashboards"
@@ -213,7 +213,7 @@ def test_a_swap_file_left_by_a_killed_run_is_recovered(tmp_path: Path) -> None:
     (folder / f".{dead.pid}.0e0f0a0b.Progress.md.vaultkit-swap").write_bytes(
         first["Dashboards/Progress.md"].encode())
 
-    kept = dashboards.keep_aside(tmp_path, render.settings)
+    kept = publish.keep_aside(tmp_path, render.settings)
 
     assert kept == [(PROBLEMS, "Dashboards/Problems (edited).md")]
     assert (folder / "Problems (edited).md").read_text() == "<<edit 1>>\n"
@@ -225,9 +225,9 @@ def test_a_fifo_at_a_dashboards_path_is_not_read(tmp_path: Path) -> None:
     (tmp_path / "Dashboards").mkdir()
     os.mkfifo(tmp_path / PROBLEMS)
     code = (
-        "import sys; from pathlib import Path; from vaultkit import config, dashboards\n"
+        "import sys; from pathlib import Path; from vaultkit import config, publish\n"
         "root = Path(sys.argv[1]); settings = config.load(root)\n"
-        "print(dashboards.edited(root, settings), dashboards.hashes(root, settings)[sys.argv[2]])"
+        "print(publish.edited(root, settings), publish.hashes(root, settings)[sys.argv[2]])"
     )
     result = subprocess.run([sys.executable, "-c", code, str(tmp_path), PROBLEMS],
                             capture_output=True, text=True, timeout=30, check=False)
@@ -298,19 +298,19 @@ def fast_switching() -> Iterator[None]:
 @needs_exchange
 @pytest.mark.usefixtures("fast_switching")
 def test_no_edit_racing_a_rewrite_is_ever_lost(tmp_path: Path) -> None:
-    """Thousands of saves race `dashboards.write`; every one is in the dashboard or a kept copy."""
+    """Thousands of saves race `publish.write`; every one is in the dashboard or a kept copy."""
     render = Renders(tmp_path)
-    dashboards.write(tmp_path, render())
+    publish.write(tmp_path, render())
     editor = Editor(tmp_path / PROBLEMS, count=600)
     writes = kept = 0
 
     editor.start()
     while editor.is_alive():
-        report = dashboards.write(tmp_path, render())
+        report = publish.write(tmp_path, render())
         writes += 1
         kept += len(report.kept)
     editor.join()
-    dashboards.write(tmp_path, render())
+    publish.write(tmp_path, render())
 
     assert editor.error is None, editor.error
     lost = set(editor.saved) - markers(tmp_path / "Dashboards")
@@ -363,7 +363,7 @@ def test_no_edit_is_lost_while_a_real_watcher_rebuilds(
         editor.stop.set()
         editor.join(timeout=10)
         set_status(vault / SOURCE, "read")  # one more rebuild keeps the last save aside
-        wait_until(lambda: not dashboards.edited(vault, config.load(vault)), timeout=20,
+        wait_until(lambda: not publish.edited(vault, config.load(vault)), timeout=20,
                    what="the last save to be kept aside")
         watcher.send_signal(signal.SIGTERM)
         assert watcher.wait(timeout=20) == 0

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import RunCli
-from vaultkit import dashboards
+from vaultkit import dashboards, publish
 from vaultkit.build import open_vault, survey
 from vaultkit.cli import main
 
@@ -584,7 +584,7 @@ def test_hand_edit_saved_during_a_build_is_kept_aside(vault: Path) -> None:
         handle.write("My own line, typed into the dashboard.\n")
     edited = progress.read_bytes()
 
-    report = dashboards.write(root, rendered)
+    report = publish.write(root, rendered)
 
     assert report.kept == [("Dashboards/Progress.md", "Dashboards/Progress (edited).md")]
     assert (vault / "Dashboards" / "Progress (edited).md").read_bytes() == edited

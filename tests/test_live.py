@@ -26,7 +26,7 @@ import pytest
 
 from tests.conftest import RunCli
 from tests.helpers import split_note, wait_until
-from vaultkit import dashboards
+from vaultkit import dashboards, publish
 from vaultkit.build import open_vault
 from vaultkit.live import LiveVault
 from vaultkit.watch import Change, Watcher, is_ignored_name
@@ -185,13 +185,13 @@ def start_live(monkeypatch: pytest.MonkeyPatch) -> Iterator[StartRig]:
                           max_wait=MAX_WAIT, reconcile_every=3600, tick=0.05)
         rig = Rig(root, live, watcher)
 
-        install = dashboards._install  # where `dashboards.write` puts one dashboard in place
+        install = publish._install  # where `publish.write` puts one dashboard in place
 
         def recording_install(swap: Path, path: Path) -> list[Path]:
             rig.writes.append((path.name.removesuffix(".md"), swap.read_text(encoding="utf-8")))
             return install(swap, path)
 
-        monkeypatch.setattr(dashboards, "_install", recording_install)
+        monkeypatch.setattr(publish, "_install", recording_install)
         watcher.start()  # before the initial scan, as watch_vault does
         live.start()
         rig.thread = threading.Thread(target=watcher.run, daemon=True)
@@ -620,7 +620,7 @@ def test_watch_rebuilds_on_an_edit_and_stops_cleanly_on_sigterm(
         frontmatter, body = split_note(vault / relative)
         assert frontmatter["vaultkit"] == "dashboard"
         assert body.startswith("# ")
-    assert dashboards.edited(vault, settings) == []  # each one whole, as vaultkit wrote it
+    assert publish.edited(vault, settings) == []  # each one whole, as vaultkit wrote it
 
 
 def test_a_second_watcher_on_the_same_vault_is_refused(vault: Path, spawn: Spawn) -> None:

@@ -18,7 +18,7 @@ from urllib.parse import unquote_to_bytes
 import pytest
 
 from tests.conftest import RunCli
-from vaultkit import dashboards
+from vaultkit import publish
 from vaultkit.build import open_vault
 from vaultkit.display import shown
 from vaultkit.index import CACHE_FILE, VaultIndex
@@ -133,4 +133,4 @@ def test_a_watch_rebuild_with_such_a_note_succeeds(seed_vault: Path, tmp_path: P
     assert live.index.records[BAD_NAME].kind == "source"
     problems = (vault / "Dashboards" / "Problems.md").read_text(encoding="utf-8")
     assert SHOWN.replace("\\", "\\\\").rsplit("/", 1)[1].removesuffix(".md") in problems
-    assert dashboards.edited(root, settings) == []
+    assert publish.edited(root, settings) == []

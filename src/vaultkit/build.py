@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vaultkit import __version__, config, dashboards, statefiles
+from vaultkit import __version__, config, dashboards, publish, statefiles
 from vaultkit.config import Settings
 from vaultkit.errors import VaultPathError
 from vaultkit.index import VaultIndex, is_racy, snapshot, stamp
@@ -76,7 +76,7 @@ def survey(
     hand_edited = [
         Problem(path, None, "edited by hand since vaultkit wrote it; the next build keeps "
                 "your edits aside in a copy")
-        for path in (dashboards.edited(root, settings) if check_dashboards else [])
+        for path in (publish.edited(root, settings) if check_dashboards else [])
     ]
     problems = find_problems(
         index, settings,
@@ -117,13 +117,13 @@ def build_vault(
         index = VaultIndex(root, settings)
         with parsed_ahead(root, settings):
             index.scan()
-    kept = dashboards.keep_aside(root, settings)
+    kept = publish.keep_aside(root, settings)
     if kept:
         index.update([p for pair in kept for p in pair])
     with interruptible():
         found = survey(root, settings, index, check_dashboards=False)
         rendered = dashboards.render(found.progress, found.problems, settings)
-    report = dashboards.write(root, rendered)
+    report = publish.write(root, rendered)
     kept += report.kept
     if before is not None and not kept and before == _fingerprint(root, settings):
         _remember(root, settings, before, len(found.problems))
@@ -159,7 +159,7 @@ def _unchanged_since(root: Path, settings: Settings, fingerprint: str) -> BuildR
         last = json.loads(raw)
         if last["fingerprint"] != fingerprint:
             return None
-        hashes = dashboards.hashes(root, settings)
+        hashes = publish.hashes(root, settings)
         if None in hashes.values() or hashes != last["dashboards"]:
             return None
         return BuildResult(unchanged=sorted(hashes), problems=int(last["problems"]))
@@ -172,7 +172,7 @@ def _remember(root: Path, settings: Settings, fingerprint: str, problems: int) -
         return
     payload = {
         "fingerprint": fingerprint,
-        "dashboards": dashboards.hashes(root, settings),
+        "dashboards": publish.hashes(root, settings),
         "problems": problems,
     }
     statefiles.write_cache(root, LAST_BUILD, json.dumps(payload, sort_keys=True).encode("utf-8"))

@@ -80,7 +80,7 @@ _IGNORED_NAME = re.compile(
       | .*\.sync-conflict-.*                  # Syncthing conflict copies
       | .*\ \(conflicted\ copy.*\).*          # Dropbox conflict copies
       | .*\ \(Conflict.*\).*                  # other sync clients
-      | \..*\.vaultkit-tmp                    # our own atomic writes
+      | \..*\.vaultkit-(tmp|swap)               # our own atomic writes and dashboard swaps
       | \.DS_Store | Thumbs\.db | desktop\.ini
     )$""",
     re.VERBOSE,

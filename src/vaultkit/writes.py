@@ -114,19 +114,20 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 @contextlib.contextmanager
-def naming(path: Path) -> Iterator[None]:
+def naming(path: Path, ours: tuple[str, ...] = (TEMP_SUFFIX,)) -> Iterator[None]:
     """Re-raise an OSError about our temporary file, or about no file, as the same error
     (errno, strerror, subclass) about `path`.
 
     A full disk or a read-only folder fails on the temporary file (or on a write or `fsync`,
     which name no file), whose name means nothing to the user; the file they know is the one
     we were writing. An error about another path (a folder `mkdir` could not make) stands.
+    `ours` are the suffixes of the hidden files the caller writes beside `path`.
     """
     try:
         yield
     except OSError as exc:
         names = [str(n) for n in (exc.filename, exc.filename2) if n is not None]
-        if exc.errno is None or not all(n.endswith(TEMP_SUFFIX) or n == str(path) for n in names):
+        if exc.errno is None or not all(n.endswith(ours) or n == str(path) for n in names):
             raise
         raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
 
@@ -181,10 +182,10 @@ def _is_stale(entry: os.DirEntry[str], now: float) -> bool:
     if age > STALE_AFTER:
         return True
     match = _TEMP_NAME.fullmatch(entry.name)
-    return match is not None and not _running(int(match.group(1)))
+    return match is not None and not process_running(int(match.group(1)))
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
     """Whether a process with this pid runs on this machine (True when we cannot tell)."""
     if os.name != "posix":
         return True  # Windows' os.kill(pid, 0) would send Ctrl-C, not ask
