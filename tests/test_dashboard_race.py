@@ -213,11 +213,61 @@ def test_a_swap_file_left_by_a_killed_run_is_recovered(tmp_path: Path) -> None:
     (folder / f".{dead.pid}.0e0f0a0b.Progress.md.vaultkit-swap").write_bytes(
         first["Dashboards/Progress.md"].encode())
 
-    kept = publish.keep_aside(tmp_path, render.settings)
+    kept = publish.recover(tmp_path, render.settings)
 
     assert kept == [(PROBLEMS, "Dashboards/Problems (edited).md")]
     assert (folder / "Problems (edited).md").read_text() == "<<edit 1>>\n"
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("name", [
+    ".{pid}.0a0b0c0d.Todo.md.vaultkit-swap",  # not a dashboard
+    ".{pid}.0a0b0c0d...vaultkit-swap",  # "." would name the folder itself
+    ".{pid}.zz.Problems.md.vaultkit-swap",  # not the shape vaultkit writes
+    ".x.0a0b0c0d.Problems.md.vaultkit-swap",
+])
+def test_a_swap_file_of_another_name_is_left_alone(tmp_path: Path, name: str) -> None:
+    """Only swap files named for one of the vault's dashboards are settled: anything else with
+    the suffix is not vaultkit's to move, whatever it says."""
+    render = Renders(tmp_path)
+    publish.write(tmp_path, render())
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stray = tmp_path / "Dashboards" / name.format(pid=dead.pid)
+    stray.write_text("<<not ours>>\n")
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+
+    assert publish.recover(tmp_path, render.settings) == []
+    assert stray.read_text() == "<<not ours>>\n"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_an_interruption_after_the_swap_leaves_the_edit_for_recovery(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C right after the exchange, before the swapped-out file is judged: the user's edit
+    (now under the swap name) is not deleted on the way out, and the next build keeps it."""
+    render = Renders(tmp_path)
+    publish.write(tmp_path, render())
+    (tmp_path / PROBLEMS).write_text("<<MY HAND EDIT>>\n")
+    exchange = renames.exchange
+
+    def exchange_then_interrupt(first: Path, second: Path) -> None:
+        exchange(first, second)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(renames, "exchange", exchange_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        publish.write(tmp_path, render())
+    monkeypatch.undo()
+    swaps = [p for p in (tmp_path / "Dashboards").iterdir() if p.name.endswith(".vaultkit-swap")]
+    assert [p.read_text() for p in swaps] == ["<<MY HAND EDIT>>\n"]
+
+    monkeypatch.setattr(publish, "process_running", lambda pid: False)  # as after the crash
+    kept = publish.recover(tmp_path, render.settings)
+
+    assert kept == [(PROBLEMS, "Dashboards/Problems (edited).md")]
+    assert (tmp_path / "Dashboards/Problems (edited).md").read_text() == "<<MY HAND EDIT>>\n"
 
 
 def test_a_fifo_at_a_dashboards_path_is_not_read(tmp_path: Path) -> None:

@@ -106,6 +106,9 @@ def build_vault(
     """
     if not root.is_dir():  # never recreate a vault deleted under a watcher
         raise VaultPathError(root, "no such folder; it was removed or moved")
+    # First of all: a swap file a killed run left may hold a hand edit (and it changes what
+    # the fingerprint below sees once kept).
+    recovered = publish.recover(root, settings)
     before: str | None = None
     if index is None:  # a one-shot build; a watcher cleans up once, when it starts
         remove_stale_files(root, settings)
@@ -117,7 +120,7 @@ def build_vault(
         index = VaultIndex(root, settings)
         with parsed_ahead(root, settings):
             index.scan()
-    kept = publish.keep_aside(root, settings)
+    kept = recovered + publish.keep_aside(root, settings)
     if kept:
         index.update([p for pair in kept for p in pair])
     with interruptible():

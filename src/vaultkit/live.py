@@ -136,7 +136,8 @@ class LiveVault:
             return
         self._synced = now
         try:
-            created = sync_vault(self.root, self.settings, build=False).created
+            created = sync_vault(self.root, self.settings, build=False,
+                                 interruptible=self.interruptible).created
         except (VaultkitError, OSError) as exc:
             log.warning("lists not synced: %s", exc)
             return
@@ -206,15 +207,19 @@ def watch_vault(
         live = LiveVault(root, settings, interruptible=signals.interruptible)
         watcher = _start_watcher(live, settings, quiet, max_wait, reconcile_every)
         signals.watcher = watcher
+        interrupted = False
         try:
             live.start()
             watcher.run()
         except Interrupted:
-            # The dashboards are as they were last written, each whole.
-            log.info("stopped before this scan or rebuild finished")
+            interrupted = True
         except RootGone:
             raise VaultGoneError(root) from None
         finally:
+            if signals.received:
+                log.info("received %s; stopping", signals.received)
+            if interrupted:  # the dashboards are as they were last written, each whole
+                log.info("stopped before this scan or rebuild finished")
             watcher.close()
 
 
@@ -274,6 +279,8 @@ class _StopOnSignals:
     def __init__(self) -> None:
         self.watcher: Watcher | None = None
         self.requested = False
+        self.received: str | None = None
+        """The signal that asked to stop, logged once the stop is under way."""
         self._reading = False
         self._previous: dict[signal.Signals, _Handler] = {}
 
@@ -290,16 +297,18 @@ class _StopOnSignals:
 
     @contextmanager
     def interruptible(self) -> Iterator[None]:
-        if self.requested:  # a signal came while the watcher started
-            raise Interrupted
+        # Reading first, then the check: a signal between the two still raises.
         self._reading = True
         try:
+            if self.requested:  # a signal came before this step began
+                raise Interrupted
             yield
         finally:
             self._reading = False
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
-        log.info("received %s; stopping", signal.Signals(signum).name)
+        # No logging here: the handler may run in the middle of a log write on this thread.
+        self.received = signal.Signals(signum).name
         self.requested = True
         if self.watcher is not None:
             self.watcher.stop()

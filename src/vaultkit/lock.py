@@ -113,7 +113,8 @@ class VaultLock:
         # Removed while still held: whoever opens the path next gets a fresh file, and one who
         # opened this one meanwhile sees it is no longer at the path (see `__enter__`).
         with contextlib.suppress(OSError):
-            self.path.unlink()
+            if _same_file(self._fd, self.path):  # not another watcher's, made after ours went
+                self.path.unlink()
         os.close(self._fd)  # closing releases the flock
         self._fd = None
 

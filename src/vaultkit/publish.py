@@ -15,6 +15,7 @@ import errno
 import itertools
 import logging
 import os
+import re
 import secrets
 import stat
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from vaultkit.display import shown
 from vaultkit.errors import VaultPathError
 from vaultkit.layout import inside
 from vaultkit.reads import NotRegularError, TooLargeError, read_file
-from vaultkit.writes import TEMP_SUFFIX, naming, process_running, write_temp
+from vaultkit.writes import NO_HARD_LINKS, TEMP_SUFFIX, naming, process_running, write_temp
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ _SWAP_SUFFIX = ".vaultkit-swap"
 """Hidden `.<pid>.<random>.<dashboard>.vaultkit-swap` files hold a new dashboard before a swap,
 and what was swapped out after it. Not `writes.TEMP_SUFFIX`: one may hold the user's edit,
 which the stale temp-file cleanup must never delete; `keep_aside` recovers those of a dead run."""
+_SWAP_NAME = re.compile(r"\.([1-9][0-9]{0,9})\.[0-9a-f]+\.(.+)" + re.escape(_SWAP_SUFFIX))
+"""`.<pid>.<random>.<dashboard's file name>.vaultkit-swap`, as `_hidden_name` makes them."""
 _ATTEMPTS = 100
 """Tries to replace a dashboard that keeps vanishing or changing under us before giving up."""
 
@@ -74,24 +77,53 @@ def keep_aside(root: Path, settings: Settings) -> list[tuple[str, str]]:
 
     The dashboard stays at its path (an editor's open tab is not closed). The copy is a hard
     link, so it is exactly the file that was there, a save still being written into it
-    included; `write` later drops the file it swaps out when it is this same copy. Swap files
-    left by a run that was killed mid-write are settled here too.
+    included; `write` later drops the file it swaps out when it is this same copy.
     """
     kept: list[tuple[str, str]] = []
     where = {rel: inside(root, PurePosixPath(rel)) for rel in paths(settings).values()}
-    for folder in sorted({path.parent for path in where.values()}):
-        kept += [(_relative(root, at), _relative(root, to)) for at, to in _recover_swaps(folder)]
     for relative in edited(root, settings):
         try:
             copy = _link_aside(where[relative])
         except OSError as exc:
-            if exc.errno not in renames.NO_HARD_LINKS:
+            if exc.errno not in NO_HARD_LINKS:
                 raise
             continue  # `write` keeps it when it replaces the dashboard
         target = _settle(copy, where[relative]) if copy is not None else None
         if target is not None:
             kept.append((relative, _relative(root, target)))
     return kept
+
+
+def recover(root: Path, settings: Settings) -> list[tuple[str, str]]:
+    """Settle the swap files of runs killed mid-write: (dashboard, where its file was kept).
+
+    A swap file a dead run left behind holds either its new text or what it swapped out of
+    the dashboard's path, perhaps a hand edit: that one is kept as `<name> (edited).md`. Only
+    files named for one of this vault's dashboards are touched; any other name is left alone.
+    """
+    recovered: list[tuple[str, str]] = []
+    where = {rel: inside(root, PurePosixPath(rel)) for rel in paths(settings).values()}
+    by_folder: dict[Path, dict[str, str]] = {}
+    for relative, path in where.items():
+        by_folder.setdefault(path.parent, {})[path.name] = relative
+    for folder, dashboards in sorted(by_folder.items()):
+        try:
+            with os.scandir(folder) as entries:
+                names = [e.name for e in entries if e.name.endswith(_SWAP_SUFFIX)]
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for name in names:
+            match = _SWAP_NAME.fullmatch(name)
+            if match is None or match.group(2) not in dashboards:
+                continue  # not a swap file of ours
+            if process_running(int(match.group(1))):
+                continue  # still being written
+            relative = dashboards[match.group(2)]
+            with contextlib.suppress(FileNotFoundError):
+                kept = _settle(folder / name, where[relative])
+                if kept is not None:
+                    recovered.append((relative, _relative(root, kept)))
+    return recovered
 
 
 def write(root: Path, rendered: dict[str, str]) -> WriteReport:
@@ -131,26 +163,28 @@ def write(root: Path, rendered: dict[str, str]) -> WriteReport:
 
 def _install(swap: Path, path: Path) -> list[Path]:
     """Put the swap file's text at `path` in one step; where each file swapped out of `path`
-    was kept. Owns `swap` from here."""
-    ours = True  # `swap` holds our new text; after the swap, what was at `path`
+    was kept. Owns `swap` from here.
+
+    On the way out, whatever happened, the swap name is removed only while it still holds our
+    own new text (the same inode): after an exchange it holds what was at `path`, and an
+    interruption before that is judged must leave it for `recover`, never delete it.
+    """
+    ours = swap.lstat()
     try:
         for _ in range(_ATTEMPTS):
             try:
                 renames.exchange(swap, path)
             except FileNotFoundError:
                 if renames.move_noreplace(swap, path):  # nothing there: create it
-                    ours = False
                     return []
                 continue  # something appeared meanwhile: swap with that
             except renames.RenameUnsupportedError:
-                ours = False  # the fallback owns it now
                 return _install_by_link(swap, path)
-            ours = False
             return _settled(swap, path)
         raise _busy(path)
     finally:
-        if ours:
-            with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(FileNotFoundError):
+            if os.path.samestat(ours, swap.lstat()):
                 swap.unlink()
 
 
@@ -191,7 +225,7 @@ def _capture(path: Path) -> Path | None:
     try:
         return _link_aside(path)
     except OSError as exc:
-        if exc.errno not in renames.NO_HARD_LINKS:
+        if exc.errno not in NO_HARD_LINKS:
             raise
     aside = _hidden_name(path)
     try:
@@ -289,25 +323,6 @@ def _swap_file(path: Path, data: bytes) -> Path:
 
 def _hidden_name(path: Path) -> Path:
     return path.with_name(f".{os.getpid()}.{secrets.token_hex(4)}.{path.name}{_SWAP_SUFFIX}")
-
-
-def _recover_swaps(folder: Path) -> list[tuple[Path, Path]]:
-    """Settle the swap files of runs that died mid-write: (dashboard, where its file was kept)."""
-    try:
-        names = [e.name for e in os.scandir(folder) if e.name.endswith(_SWAP_SUFFIX)]
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    recovered: list[tuple[Path, Path]] = []
-    for name in names:
-        pid, _, dashboard = name[1:].removesuffix(_SWAP_SUFFIX).partition(".")
-        dashboard = dashboard.partition(".")[2]
-        if not pid.isdigit() or not dashboard or process_running(int(pid)):
-            continue  # not ours, or still being written
-        with contextlib.suppress(FileNotFoundError):
-            kept = _settle(folder / name, folder / dashboard)
-            if kept is not None:
-                recovered.append((folder / dashboard, kept))
-    return recovered
 
 
 def _busy(path: Path) -> OSError:

@@ -70,14 +70,6 @@ def read_file(path: Path, limit: int, *, head: bool = False) -> bytes:
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def is_regular(path: Path) -> bool:
-    """True when `path` (symlinks followed) is a regular file; False for anything else."""
-    try:
-        return stat.S_ISREG(path.stat().st_mode)
-    except (OSError, ValueError):
-        return False
-
-
 def _require_regular(mode: int, path: Path) -> None:
     if stat.S_ISREG(mode):
         return

@@ -18,6 +18,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from vaultkit.writes import NO_HARD_LINKS
+
 _AT_FDCWD = -100
 _RENAME_NOREPLACE = 1
 _RENAME_EXCHANGE = 2
@@ -26,8 +28,6 @@ _SYSCALL_NUMBERS = {"x86_64": 316, "aarch64": 276, "riscv64": 276}
 _REFUSED = {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EPERM}
 """What a kernel, file system or seccomp sandbox says when it cannot do the flags (EPERM: old
 Docker profiles). A real permission problem shows again, with its own error, in the fallback."""
-NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK})
-"""What `os.link` fails with on a file system without hard links (some FUSE, exFAT, Android)."""
 
 _Rename = Callable[[bytes, bytes, int], int]
 """(source, target, flags) → 0, or the errno of the failed call."""

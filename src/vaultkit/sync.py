@@ -7,6 +7,8 @@ deleted stays deleted (and is reported). No existing note is ever changed or del
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -45,17 +47,27 @@ class SyncResult:
 
 
 def sync_vault(
-    root: Path, settings: Settings, *, dry_run: bool = False, build: bool = True
+    root: Path,
+    settings: Settings,
+    *,
+    dry_run: bool = False,
+    build: bool = True,
+    interruptible: Callable[[], AbstractContextManager[object]] = nullcontext,
 ) -> SyncResult:
-    """Create notes for new entries; `build=False` leaves the dashboards to the caller."""
-    catalog = load_catalog(root, settings)
-    if catalog is None:
-        raise NoListsError(root, settings)
-    existing = scaffold.scan(root)
-    known = state.known_ids(root)
-    if known is None:  # no record (deleted, or a vault from elsewhere): what has notes
-        known = set(existing.notes_by_id)
-    plan = scaffold.plan(catalog, settings, root, existing)
+    """Create notes for new entries; `build=False` leaves the dashboards to the caller.
+
+    `interruptible` wraps the part that only reads (the lists, every note's id, the plan), so
+    that a watcher's stop request may abandon it; never the creation of notes.
+    """
+    with interruptible():
+        catalog = load_catalog(root, settings)
+        if catalog is None:
+            raise NoListsError(root, settings)
+        existing = scaffold.scan(root)
+        known = state.known_ids(root)
+        if known is None:  # no record (deleted, or a vault from elsewhere): what has notes
+            known = set(existing.notes_by_id)
+        plan = scaffold.plan(catalog, settings, root, existing)
     new = [
         f for f in plan.to_create
         if f.kind in _NOTE_KINDS and f.note_id is not None and f.note_id not in known

@@ -25,6 +25,10 @@ from vaultkit.layout import inside
 
 log = logging.getLogger(__name__)
 
+NO_HARD_LINKS = frozenset(
+    {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.EXDEV}
+)
+"""What `os.link` fails with on a file system without hard links (some FUSE, exFAT, Android)."""
 TEMP_SUFFIX = ".vaultkit-tmp"
 """Temporary files are `.<pid>.<random>.vaultkit-tmp`: hidden, and ours by their suffix."""
 
@@ -46,7 +50,7 @@ def create_file(path: Path, data: bytes) -> bool:
             except FileExistsError:
                 return False
             except OSError as exc:
-                if exc.errno not in {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV}:
+                if exc.errno not in NO_HARD_LINKS:
                     raise
                 return _create_without_link(path, data)
             return True
