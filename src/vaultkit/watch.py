@@ -339,12 +339,7 @@ class Watcher:
         if self._observer_dead() and not self._stopping.is_set():
             log.warning("the file observer stopped; restarting it and rescanning everything")
             self.restarts += 1
-            self._stop_observer()
-            try:
-                self._start_observer()
-            except FileNotFoundError:
-                raise RootGone(str(self.root)) from None
-            self.request(full=True)
+            self._restart_observer()
         if self._clock() >= self._next_reconcile:
             self._next_reconcile = self._clock() + self.reconcile_every
             log.debug("periodic reconcile: rescanning everything")
@@ -359,6 +354,11 @@ class Watcher:
         log.warning("%s was replaced by another folder; watching the new one and rescanning "
                     "everything", self.root)
         self.rebinds += 1
+        self._restart_observer()
+
+    def _restart_observer(self) -> None:
+        """A new observer for the folder now at the root, then a full rescan: events may have
+        been missed in between."""
         self._stop_observer()
         try:
             self._start_observer()
