@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -66,3 +69,55 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 10, what: str = "
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
         time.sleep(0.02)
+
+
+class WatchProcess:
+    """`python -m vaultkit watch VAULT ARGS…` in a process of its own (after `prefix`, such as
+    `nohup`), its stderr collected line by line."""
+
+    def __init__(
+        self, vault: Path, env: dict[str, str], *args: str, prefix: tuple[str, ...] = ()
+    ) -> None:
+        self.proc = subprocess.Popen(
+            [*prefix, sys.executable, "-m", "vaultkit", "watch", str(vault), *args],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            text=True, env=env,
+        )
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.lines.append(line)
+
+    @property
+    def log(self) -> str:
+        """Everything it has written to stderr so far."""
+        return "".join(list(self.lines))
+
+    def wait_for(self, text: str, timeout: float = 60) -> None:
+        """Wait until the log says `text`; fail at once if the process ends first."""
+        wait_until(lambda: text in self.log or self.proc.poll() is not None,
+                   timeout=timeout, what=f"{text!r} in the watcher's log")
+        assert text in self.log, self.log
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        """Watching, holding the lock, signal handlers in place, initial build done."""
+        self.wait_for("initial build", timeout)
+        assert "Watching " in self.log
+        assert self.proc.poll() is None, self.log
+
+    def signal(self, signum: int) -> None:
+        self.proc.send_signal(signum)
+
+    def finish(self, timeout: float = 30) -> int:
+        code = self.proc.wait(timeout=timeout)
+        self._reader.join(timeout=5)
+        return code
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.finish()

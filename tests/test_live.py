@@ -14,8 +14,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RunCli
-from tests.helpers import split_note, wait_until
+from tests.helpers import WatchProcess, split_note, wait_until
 from vaultkit import dashboards, publish
 from vaultkit.build import open_vault
 from vaultkit.live import LiveVault
@@ -529,45 +527,6 @@ def test_a_broken_list_does_not_stop_the_rebuild(vault: Path) -> None:
 # --- `vaultkit watch` as a process ---------------------------------------------------------
 
 
-class WatchProcess:
-    """`python -m vaultkit watch VAULT` with its stderr collected line by line."""
-
-    def __init__(self, vault: Path, env: dict[str, str], *args: str) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "vaultkit", "watch", str(vault), *args],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
-        )
-        self.lines: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stderr is not None
-        for line in self.proc.stderr:
-            self.lines.append(line)
-
-    @property
-    def stderr(self) -> str:
-        return "".join(self.lines)
-
-    def wait_ready(self) -> None:
-        """Watching, holding the lock, signal handlers in place, initial build done."""
-        wait_until(lambda: "initial build" in self.stderr or self.proc.poll() is not None,
-                   timeout=20, what="the watcher to start")
-        assert "Watching " in self.stderr
-        assert self.proc.poll() is None, self.stderr
-
-    def finish(self, timeout: float = 10) -> int:
-        code = self.proc.wait(timeout=timeout)
-        self._reader.join(timeout=5)
-        return code
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.finish()
-
-
 Spawn = Callable[..., WatchProcess]
 
 
@@ -611,9 +570,9 @@ def test_watch_rebuilds_on_an_edit_and_stops_cleanly_on_sigterm(
     (vault / SOURCE).write_text(set_field(vault / SOURCE, "status", "summarized"),
                                 encoding="utf-8")
     watcher.proc.send_signal(signal.SIGTERM)
-    assert watcher.finish() == 0, watcher.stderr
-    assert "Stopped." in watcher.stderr
-    assert "Traceback" not in watcher.stderr
+    assert watcher.finish() == 0, watcher.log
+    assert "Stopped." in watcher.log
+    assert "Traceback" not in watcher.log
     assert [p for p in vault.rglob("*") if p.name.endswith(".vaultkit-tmp")] == []
     _, settings = open_vault(vault)
     for relative in dashboards.paths(settings).values():
@@ -629,11 +588,11 @@ def test_a_second_watcher_on_the_same_vault_is_refused(vault: Path, spawn: Spawn
     first.wait_ready()
     second = spawn(vault)
     assert second.finish(timeout=20) != 0
-    assert "already being watched" in second.stderr
-    assert f"pid {first.proc.pid}" in second.stderr
+    assert "already being watched" in second.log
+    assert f"pid {first.proc.pid}" in second.log
     assert first.proc.poll() is None
     first.proc.send_signal(signal.SIGINT)
-    assert first.finish() == 0, first.stderr
+    assert first.finish() == 0, first.log
 
 
 def test_a_killed_watchers_lock_does_not_block_the_next(vault: Path, spawn: Spawn) -> None:
@@ -647,7 +606,7 @@ def test_a_killed_watchers_lock_does_not_block_the_next(vault: Path, spawn: Spaw
     mark_read(vault)
     wait_until(lambda: progress_read(vault) == (1, 63), what="Progress to show the edit")
     second.proc.send_signal(signal.SIGTERM)
-    assert second.finish() == 0, second.stderr
+    assert second.finish() == 0, second.log
 
 
 def test_removing_the_vault_stops_the_watcher_with_a_message(vault: Path, spawn: Spawn) -> None:
@@ -657,6 +616,6 @@ def test_removing_the_vault_stops_the_watcher_with_a_message(vault: Path, spawn:
     shutil.rmtree(vault)
     code = watcher.finish(timeout=20)
     assert code != 0
-    assert "was removed or moved away" in watcher.stderr, watcher.stderr
-    assert "Traceback" not in watcher.stderr
+    assert "was removed or moved away" in watcher.log, watcher.log
+    assert "Traceback" not in watcher.log
     assert not vault.exists()

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from watchdog.events import FileSystemEvent
 
-from tests.helpers import wait_until
+from tests.helpers import WatchProcess, wait_until
 from vaultkit.lock import LockFolderError, VaultLock, lock_folder
 from vaultkit.watch import Change, Watcher
 
@@ -61,59 +61,18 @@ def vault(seed_vault: Path, tmp_path: Path) -> Path:
 # --- `vaultkit watch` as a process -----------------------------------------------------------
 
 
-class Watching:
-    """`vaultkit watch VAULT` in a process of its own, its stderr collected line by line."""
-
-    def __init__(self, vault: Path, env: dict[str, str], prefix: tuple[str, ...] = ()) -> None:
-        self.proc = subprocess.Popen(
-            [*prefix, sys.executable, "-m", "vaultkit", "watch", str(vault)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True, env=env,
-        )
-        self.lines: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stderr is not None
-        for line in self.proc.stderr:
-            self.lines.append(line)
-
-    @property
-    def log(self) -> str:
-        return "".join(list(self.lines))
-
-    def wait_for(self, text: str) -> None:
-        """Wait until the log says `text`; fail at once if the process ends first."""
-        wait_until(lambda: text in self.log or self.proc.poll() is not None,
-                   timeout=STARTUP, what=f"{text!r} in the watcher's log")
-        assert text in self.log, self.log
-
-    def wait_ready(self) -> None:
-        self.wait_for("initial build")
-        assert self.proc.poll() is None, self.log
-
-    def signal(self, signum: int) -> None:
-        self.proc.send_signal(signum)
-
-    def finish(self, timeout: float = 30) -> int:
-        code = self.proc.wait(timeout=timeout)
-        self._reader.join(timeout=5)
-        return code
-
-
-Spawn = Callable[..., Watching]
+Spawn = Callable[..., WatchProcess]
 
 
 @pytest.fixture
 def spawn() -> Iterator[Spawn]:
     """Start watchers; each is stopped after the test (SIGTERM, so its lock file goes too)."""
-    started: list[Watching] = []
+    started: list[WatchProcess] = []
 
     def start(
         vault: Path, env: dict[str, str] | None = None, prefix: tuple[str, ...] = ()
-    ) -> Watching:
-        watching = Watching(vault, dict(os.environ) if env is None else env, prefix)
+    ) -> WatchProcess:
+        watching = WatchProcess(vault, dict(os.environ) if env is None else env, prefix=prefix)
         started.append(watching)
         return watching
 
