@@ -384,3 +384,21 @@ def test_file_changed_with_the_same_size_and_mtime_is_read_again(
 
     assert reads == ["Sources/C.md"]
     assert index.records["Sources/C.md"].status == "bbbbb"
+
+
+def test_a_rescan_in_memory_saves_the_updates_the_cache_on_disk_lacks(
+    vault: Path, reads: list[str]
+) -> None:
+    """A watcher's periodic rescan (from memory) writes the cache when `update` changed a note
+    since it was last saved, so a later start reads only what changed after that."""
+    index = scanned(vault)
+    path = write_note(vault, "Sources/A.md", "s-a", title="Omega")
+    os.utime(path, (LONG_AGO + 60, LONG_AGO + 60))
+    index.update(["Sources/A.md"])
+    index.scan()  # every note from memory: nothing for it to read
+    reads.clear()
+
+    again = scanned(vault)
+
+    assert reads == []
+    assert again.records["Sources/A.md"].title == "Omega"

@@ -76,7 +76,11 @@ class VaultIndex:
         A rescan of an index already in memory (a watcher's periodic one) takes unchanged
         notes from memory, not from the cache file.
         """
-        cache = self._in_memory() or (self._load_cache() if self.use_cache else {})
+        memory = self._in_memory()
+        # Records changed by `update` since the cache was last saved: the rescan must save them
+        # even when it reads nothing new (a watcher's cache would otherwise never catch up).
+        behind = bool(memory) and self._dirty
+        cache = memory or (self._load_cache() if self.use_cache else {})
         self.records.clear()
         self.failures.clear()
         self.attachments.clear()
@@ -101,7 +105,7 @@ class VaultIndex:
                  len(self._stats) - len(unread))
         # Rewrite the cache only when it would say something new: a 10k-note cache costs
         # half a second to write.
-        self._dirty = bool(unread) or set(cache) != set(self._stats) or self._racy()
+        self._dirty = behind or bool(unread) or set(cache) != set(self._stats) or self._racy()
         if self.use_cache and self._dirty:
             self._save_cache()
 
