@@ -73,7 +73,7 @@ def measure(size: int, edits: int, idle: float, workdir: Path) -> dict[str, obje
     vault = workdir / f"vault-{size}"
     subprocess.run([PYTHON, str(MAKE_VAULT), str(size), str(vault)], check=True,
                    capture_output=True, cwd=workdir)
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(workdir)}
+    env = dict(os.environ)
     started = time.monotonic()
     watcher = subprocess.Popen(
         [PYTHON, "-m", "vaultkit", "watch", str(vault)],

@@ -531,11 +531,9 @@ Spawn = Callable[..., WatchProcess]
 
 
 @pytest.fixture
-def spawn(tmp_path: Path) -> Iterator[Spawn]:
-    """Start `vaultkit watch` processes with their own lock folder; all are killed after."""
-    runtime = tmp_path / "run"
-    runtime.mkdir(mode=0o700)
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime)}
+def spawn() -> Iterator[Spawn]:
+    """Start `vaultkit watch` processes; all are killed after the test."""
+    env = dict(os.environ)
     started: list[WatchProcess] = []
 
     def start(vault: Path, *args: str) -> WatchProcess:

@@ -291,14 +291,12 @@ def test_reading_a_hostile_config_is_linear(tmp_path: Path, shape: Callable[[int
 def test_watch_reports_fifo_notes_and_stops_on_sigterm(vault: Path, tmp_path: Path) -> None:
     """A FIFO note present at start and one made later: both in Problems; SIGTERM exits 0."""
     os.mkfifo(vault / "Sources" / "early.md")
-    runtime = tmp_path / "run"
-    runtime.mkdir(mode=0o700)
     log = tmp_path / "watch.log"
     with log.open("w") as sink:
         watcher = subprocess.Popen(
             [sys.executable, "-m", "vaultkit", "watch", str(vault)],
             stdout=subprocess.DEVNULL, stderr=sink,
-            env={**os.environ, "XDG_RUNTIME_DIR": str(runtime)},
+            env=dict(os.environ),
         )
     try:
         wait_until(lambda: "initial build" in log.read_text(), timeout=TIMEOUT,
