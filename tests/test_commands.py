@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +15,8 @@ import pytest
 
 from tests.conftest import RunCli
 from tests.helpers import all_files, split_note
+from vaultkit.cli import main
 
-COMMANDS = ("init", "build", "status", "check", "sync")
 VAULT_COMMANDS = ("build", "status", "check", "sync")
 TOPIC_5 = "5 Distributed Training (Conceptual, not infra-heavy)"
 MEGATRON = "Sources/Megatron-LM paper.md"
@@ -80,9 +83,10 @@ def vaultkit_owned(path: str) -> bool:
 # --- every command ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("command", sorted(main.commands))
 def test_every_command_has_help(run_cli: RunCli, command: str) -> None:
-    """`vaultkit COMMAND --help` exits 0 and shows the command's usage with its VAULT."""
+    """`vaultkit COMMAND --help` exits 0 and shows the command's usage with its VAULT: every
+    command the group has, so a new one cannot ship without it."""
     result = run_cli(command, "--help")
     assert result.exit_code == 0
     assert re.search(rf"^Usage: .* {command} \[OPTIONS\] VAULT$", result.output, re.M)
@@ -410,3 +414,26 @@ def test_entry_without_a_link_is_a_sync_warning_and_a_problem(
     assert [row for row in check.stdout.splitlines() if "No link" in row] == [
         f"Lists/Reading list.md:{line}: entry 'No link' has no http(s) link; skipped"
     ]
+
+
+def test_a_closed_pipe_ends_the_command_quietly(seed_vault: Path) -> None:
+    """`vaultkit status VAULT | head -1`: the reader goes away, and vaultkit stops without an
+    `Error:` line or a traceback, with status 0."""
+    proc = subprocess.Popen([sys.executable, "-m", "vaultkit", "status", str(seed_vault)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.close()  # before anything is written: the first write finds no reader
+    _, stderr = proc.communicate(timeout=60)
+    assert stderr.decode() == ""
+    assert proc.returncode == 0
+
+
+def test_the_next_steps_quote_the_vault_path_for_the_shell(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """A vault named `it's vault` gets commands that a shell runs as printed."""
+    vault = tmp_path / "it's vault"
+    result = run_cli("init", vault)
+    assert result.exit_code == 0, result.output
+    (line,) = [x for x in result.output.splitlines() if x.strip().startswith("vaultkit status")]
+    assert shlex.split(line)[:3] == ["vaultkit", "status", str(vault)]

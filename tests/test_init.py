@@ -478,7 +478,7 @@ def test_imported_lists_replace_the_shipped_ones(
 
 
 @pytest.mark.parametrize("command", [[], ["init"]])
-def test_every_command_has_help(run_cli: RunCli, command: list[str]) -> None:
+def test_the_group_and_init_help_show_an_example(run_cli: RunCli, command: list[str]) -> None:
     """`--help` works for the group and each command and shows an example."""
     result = run_cli(*command, "--help")
     assert result.exit_code == 0

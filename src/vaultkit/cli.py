@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shlex
 import sys
 from pathlib import Path
 from typing import cast
@@ -33,6 +35,10 @@ class _VaultkitGroup(click.Group):
             if exc.hint:
                 click.echo(exc.hint, err=True)
             ctx.exit(2)
+        except BrokenPipeError:  # `vaultkit status … | head -1`: the reader has what it wanted
+            # Later writes (and the interpreter's last flush) go nowhere instead of failing.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except OSError as exc:  # a disk full, a permission, a folder where a file should be
             # For a rename, `filename2` is where it was going: the path the user knows.
             name = exc.filename2 or exc.filename
@@ -58,6 +64,11 @@ def main(verbose: bool) -> None:
       vaultkit status ~/study      where you stand, topic by topic
     Open the folder in Obsidian (or any editor) and begin at Home.md.
     Every command takes --help.
+
+    \b
+    Exit status: 0 done (also when a pipe such as `| head` closes early),
+    1 `check` found problems, 2 a usage error or something vaultkit could
+    not do (with an `Error: …` line saying what and where).
     """
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
@@ -428,5 +439,5 @@ def _short(text: str, width: int) -> str:
 
 
 def _shell_path(path: Path) -> str:
-    text = str(path)
-    return f"'{text}'" if any(c in text for c in " '\"$`\\") else text
+    """The path as a shell word: `it's vault` → `'it'"'"'s vault'`, ready to copy and paste."""
+    return shlex.quote(shown(str(path)))
