@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,8 @@ from tests.conftest import RunCli
 from tests.helpers import WatchProcess, split_note, wait_until
 from vaultkit import dashboards, publish
 from vaultkit.build import open_vault
-from vaultkit.live import LiveVault
+from vaultkit.lists import load_catalog
+from vaultkit.live import Interrupted, LiveVault, _StopOnSignals
 from vaultkit.watch import Change, Watcher, is_ignored_name
 
 QUIET = 0.2
@@ -522,6 +524,27 @@ def test_a_broken_list_does_not_stop_the_rebuild(vault: Path) -> None:
     problems = (vault / "Dashboards" / "Problems.md").read_text(encoding="utf-8")
     assert "Reading list" in problems
     assert "is empty" in problems
+
+
+def test_a_stop_while_a_list_sync_reads_abandons_it_before_any_note(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM while a settled list is being read for `sync` stops the watcher there: the
+    sync's reading is interruptible (no waiting for a long list), and no note is made."""
+    root, settings = open_vault(vault)
+    signals = _StopOnSignals()  # its handler called by hand below: no real signal is sent
+    live = LiveVault(root, settings, list_settle=5.0, interruptible=signals.interruptible)
+    live.start()
+    age_past_settling(add_slow_entry(vault))
+    def signalled_while_reading(*args: Any) -> Any:
+        signals._handle(signal.SIGTERM, None)  # what the kernel's SIGTERM would run here
+        return load_catalog(*args)
+
+    monkeypatch.setattr("vaultkit.sync.load_catalog", signalled_while_reading)
+    with pytest.raises(Interrupted):
+        live.on_change(Change(frozenset({"Lists/Reading list.md"})))
+    assert signals.received == "SIGTERM"
+    assert not (vault / "Sources" / "A Paper Typed Slowly.md").exists()
 
 
 # --- `vaultkit watch` as a process ---------------------------------------------------------
