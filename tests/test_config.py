@@ -11,7 +11,7 @@ from vaultkit import config
 from vaultkit.cli import main
 from vaultkit.config import Settings
 from vaultkit.errors import ConfigError
-from vaultkit.templates import render_template
+from vaultkit.scaffold.templates import render_template
 
 
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:

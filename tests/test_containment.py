@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import RunCli
 from tests.helpers import all_files, notes, notes_of_kind, split_note, wait_until
-from vaultkit.writes import TEMP_SUFFIX
+from vaultkit.files.writes import TEMP_SUFFIX
 
 RUN_TIMEOUT = 60
 """Seconds any one vaultkit subprocess may take before the test fails (a hang, not slowness)."""

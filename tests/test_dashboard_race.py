@@ -23,10 +23,12 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import wait_until
-from vaultkit import config, dashboards, publish, renames
-from vaultkit.index import VaultIndex
-from vaultkit.notes import Problem
-from vaultkit.progress import measure
+from vaultkit import config
+from vaultkit.files import renames
+from vaultkit.report import dashboards, publish
+from vaultkit.report.progress import measure
+from vaultkit.vault.index import VaultIndex
+from vaultkit.vault.notes import Problem
 
 PROBLEMS = "Dashboards/Problems.md"
 MARKER = re.compile(r"<<edit (\d+)>>")
@@ -275,7 +277,8 @@ def test_a_fifo_at_a_dashboards_path_is_not_read(tmp_path: Path) -> None:
     (tmp_path / "Dashboards").mkdir()
     os.mkfifo(tmp_path / PROBLEMS)
     code = (
-        "import sys; from pathlib import Path; from vaultkit import config, publish\n"
+        "import sys; from pathlib import Path; from vaultkit import config\n"
+        "from vaultkit.report import publish\n"
         "root = Path(sys.argv[1]); settings = config.load(root)\n"
         "print(publish.edited(root, settings), publish.hashes(root, settings)[sys.argv[2]])"
     )

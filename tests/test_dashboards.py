@@ -18,9 +18,9 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import RunCli
-from vaultkit import dashboards, publish
-from vaultkit.build import open_vault, survey
 from vaultkit.cli import main
+from vaultkit.commands.build import open_vault, survey
+from vaultkit.report import dashboards, publish
 
 GOLDEN = Path(__file__).parent / "fixtures" / "dashboards"
 REGEN_ENV = "VAULTKIT_REGEN_GOLDEN"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from vaultkit.config import Settings
-from vaultkit.index import CACHE_FILE, VaultIndex
-from vaultkit.notes import NoteRecord, Problem, read_note, render_note
+from vaultkit.vault.index import CACHE_FILE, VaultIndex
+from vaultkit.vault.notes import NoteRecord, Problem, read_note, render_note
 
 LONG_AGO = 1_000_000_000
 """A 2001 mtime, in seconds: far outside the 2-second window in which a file is not cached."""
@@ -78,7 +78,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         calls.append(relative)
         return read_note(path, relative, statuses)
 
-    monkeypatch.setattr("vaultkit.index.read_note", counting)
+    monkeypatch.setattr("vaultkit.vault.index.read_note", counting)
     return calls
 
 

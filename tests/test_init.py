@@ -20,7 +20,7 @@ from tests.helpers import (
     split_note,
     wikilink_targets,
 )
-from vaultkit.templates import shipped_list
+from vaultkit.scaffold.templates import shipped_list
 
 WriteFile = Callable[[str, str], Path]
 

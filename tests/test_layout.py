@@ -8,7 +8,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from vaultkit.errors import UnsafePathError
-from vaultkit.layout import NameBook, NoteRef, inside, link, safe_name
+from vaultkit.files.contain import inside
+from vaultkit.scaffold.names import NameBook, NoteRef, link, safe_name
 
 FORBIDDEN = set('*"\\/<>:|?#^[]%')
 

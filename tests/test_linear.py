@@ -25,12 +25,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RunCli
-from vaultkit import _frontmatter as fm
-from vaultkit.layout import NameBook
 from vaultkit.lists import parse_reading_list, parse_syllabus
 from vaultkit.lists.readlist import _without_paren_tail
 from vaultkit.model import UniqueKeys
-from vaultkit.notes import _md_hrefs, _without_comments, read_identity, read_note
+from vaultkit.scaffold.names import NameBook
+from vaultkit.vault import frontmatter as fm
+from vaultkit.vault.notes import _md_hrefs, _without_comments, read_identity, read_note
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_RATIO = 30

@@ -32,7 +32,7 @@ from vaultkit.model import (
     combine,
     slug,
 )
-from vaultkit.templates import shipped_list
+from vaultkit.scaffold.templates import shipped_list
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lists"
 REGEN_ENV = "VAULTKIT_REGEN_GOLDEN"

@@ -25,11 +25,11 @@ import pytest
 
 from tests.conftest import RunCli
 from tests.helpers import WatchProcess, split_note, wait_until
-from vaultkit import dashboards, publish
-from vaultkit.build import open_vault
+from vaultkit.commands.build import open_vault
 from vaultkit.lists import load_catalog
-from vaultkit.live import Interrupted, LiveVault, _StopOnSignals
-from vaultkit.watch import Change, Watcher, is_ignored_name
+from vaultkit.report import dashboards, publish
+from vaultkit.watch.live import Interrupted, LiveVault, _StopOnSignals
+from vaultkit.watch.watcher import Change, Watcher, is_ignored_name
 
 QUIET = 0.2
 LIST_SETTLE = 0.5
@@ -540,7 +540,7 @@ def test_a_stop_while_a_list_sync_reads_abandons_it_before_any_note(
         signals._handle(signal.SIGTERM, None)  # what the kernel's SIGTERM would run here
         return load_catalog(*args)
 
-    monkeypatch.setattr("vaultkit.sync.load_catalog", signalled_while_reading)
+    monkeypatch.setattr("vaultkit.commands.sync.load_catalog", signalled_while_reading)
     with pytest.raises(Interrupted):
         live.on_change(Change(frozenset({"Lists/Reading list.md"})))
     assert signals.received == "SIGTERM"

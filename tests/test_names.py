@@ -19,12 +19,12 @@ from urllib.parse import unquote_to_bytes
 import pytest
 
 from tests.conftest import RunCli
-from vaultkit import publish
-from vaultkit.build import open_vault
-from vaultkit.display import shown
-from vaultkit.index import CACHE_FILE, VaultIndex
-from vaultkit.live import LiveVault
-from vaultkit.watch import Change
+from vaultkit.commands.build import open_vault
+from vaultkit.files.display import shown
+from vaultkit.report import publish
+from vaultkit.vault.index import CACHE_FILE, VaultIndex
+from vaultkit.watch.live import LiveVault
+from vaultkit.watch.watcher import Change
 
 CORE = "Sources/RLHF Book (Nathan Lambert).md"
 """The first core source of topic 1: the queue's next source while nothing is read."""

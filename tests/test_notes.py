@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from vaultkit.notes import FRONTMATTER_LIMIT, Identity, read_identity, render_note
+from vaultkit.vault.notes import FRONTMATTER_LIMIT, Identity, read_identity, render_note
 
 AWKWARD = ["yes", "no", "on", "12:30:00", "2024-01-01", "null", "~", "[[x]]", "a: b", "#tag",
            "'q'", '"dq"', "- item", "> fold", "| lit", "&anchor", "*alias", "%", "@", "`",

@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import RunCli
 from tests.helpers import notes, split_note
 from vaultkit.config import Settings
-from vaultkit.notes import NoteRecord, Problem, read_note
+from vaultkit.vault.notes import NoteRecord, Problem, read_note
 
 STATUSES = {
     "source": Settings().source_statuses,
@@ -438,7 +438,7 @@ def read_in_subprocess(path: Path) -> subprocess.CompletedProcess[str]:
         "import dataclasses, json, resource, sys\n"
         "resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash dumps no core\n"
         "from pathlib import Path\n"
-        "from vaultkit.notes import read_note\n"
+        "from vaultkit.vault.notes import read_note\n"
         "path = Path(sys.argv[1])\n"
         "result = read_note(path, path.name, {'source': ('unread',)})\n"
         "print(json.dumps([type(result).__name__, dataclasses.asdict(result)]))\n"

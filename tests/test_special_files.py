@@ -25,7 +25,7 @@ from vaultkit.config import LIMIT_BYTES as CONFIG_LIMIT
 from vaultkit.config import parse as parse_config
 from vaultkit.errors import ConfigError
 from vaultkit.lists import LIST_LIMIT
-from vaultkit.notes import NOTE_LIMIT
+from vaultkit.vault.notes import NOTE_LIMIT
 
 TIMEOUT = 60
 """Seconds any one command may take; a hang fails the test instead of the whole run."""
@@ -319,7 +319,7 @@ def test_watch_reports_fifo_notes_and_stops_on_sigterm(vault: Path, tmp_path: Pa
 _KILL_PARENT_IN_A_POOL_WORKER = """
 import os, signal, sys
 from pathlib import Path
-from vaultkit import index
+from vaultkit.vault import index
 
 parent, out = os.getpid(), Path(sys.argv[1])
 read_chunk = index._read_chunk
@@ -349,7 +349,8 @@ index.read_notes(Path(sys.argv[2]), [f"n{i}.md" for i in range(index._PARALLEL_F
 _KILL_PARENT_WHILE_PARSING_AHEAD = """
 import multiprocessing, os, signal, sys
 from pathlib import Path
-from vaultkit import config, listed
+from vaultkit import config
+from vaultkit.vault import list_ids as listed
 
 root = Path(sys.argv[2])
 with listed.parsed_ahead(root, config.load(root)):
@@ -361,7 +362,7 @@ with listed.parsed_ahead(root, config.load(root)):
 _KILL_PARENT_OF_A_POLLING_CHILD = """
 import os, signal, sys
 from pathlib import Path
-from vaultkit import parallel
+from vaultkit.vault import parallel
 
 child = parallel.fork_context().Process(
     target=parallel.exit_when_orphaned, args=(os.getpid(), 0.05), daemon=True
@@ -446,7 +447,7 @@ def test_where_there_is_no_parent_death_signal_a_child_notices_it_was_orphaned(
 
 def test_a_dead_parent_before_the_signal_is_armed_ends_the_child() -> None:
     """die_with_parent exits at once when the parent it names is no longer its parent."""
-    script = "from vaultkit import parallel; parallel.die_with_parent(1); print('survived')"
+    script = "from vaultkit.vault import parallel; parallel.die_with_parent(1); print('survived')"
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=TIMEOUT,
         check=False,

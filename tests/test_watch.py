@@ -21,8 +21,15 @@ from watchdog.observers.api import ObservedWatch
 from watchdog.observers.inotify import InotifyObserver
 
 from tests.helpers import wait_until
-from vaultkit import watch
-from vaultkit.watch import Change, Debouncer, RootGone, Watcher, WatchLimitError, is_ignored_name
+from vaultkit.watch import watcher as watch
+from vaultkit.watch.watcher import (
+    Change,
+    Debouncer,
+    RootGone,
+    Watcher,
+    WatchLimitError,
+    is_ignored_name,
+)
 
 QUIET = 0.1
 """Quiet window of the real watchers below: long enough that one save is one batch."""
@@ -295,7 +302,7 @@ def test_a_failing_on_change_is_logged_and_watching_goes_on(
         if len(calls) == 1:
             raise RuntimeError("rebuild exploded")
 
-    caplog.set_level(logging.ERROR, logger="vaultkit.watch")
+    caplog.set_level(logging.ERROR, logger="vaultkit.watch.watcher")
     running = start_watcher(root, explode_once)
     make_tree(root, ["Notes/a.md"])
     wait_until(lambda: len(calls) == 1, what="the first, failing call")

@@ -23,8 +23,9 @@ import pytest
 from watchdog.events import FileSystemEvent
 
 from tests.helpers import WatchProcess, wait_until
-from vaultkit.lock import LockFolderError, VaultLock, lock_folder
-from vaultkit.watch import Change, Watcher
+from vaultkit.errors import LockFolderError
+from vaultkit.files.lock import VaultLock, lock_folder
+from vaultkit.watch.watcher import Change, Watcher
 
 SOURCE = "Sources/Attention Is All You Need.md"
 OTHER_SOURCE = "Sources/DPO paper (Direct Preference Optimization).md"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from vaultkit.writes import (
+from vaultkit.files.writes import (
     STALE_AFTER,
     TEMP_SUFFIX,
     atomic_write,

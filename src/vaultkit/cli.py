@@ -13,15 +13,15 @@ from typing import cast
 import click
 
 from vaultkit import __version__
-from vaultkit.build import BuildResult, Survey, build_vault, open_vault, survey
+from vaultkit.commands.build import BuildResult, Survey, build_vault, open_vault, survey
+from vaultkit.commands.init import InitResult, init_vault
+from vaultkit.commands.sync import SyncResult, sync_vault
 from vaultkit.config import LINK_STYLES, LinkStyle
-from vaultkit.dashboards import bar
-from vaultkit.display import shown
 from vaultkit.errors import VaultkitError
-from vaultkit.initialise import InitResult, init_vault
-from vaultkit.notes import Problem
-from vaultkit.progress import TopicProgress
-from vaultkit.sync import SyncResult, sync_vault
+from vaultkit.files.display import shown
+from vaultkit.report.dashboards import bar
+from vaultkit.report.progress import TopicProgress
+from vaultkit.vault.notes import Problem
 
 
 class _VaultkitGroup(click.Group):
@@ -411,7 +411,7 @@ def watch(vault: Path, debounce_ms: int, verbose: bool) -> None:
     or a systemd user unit / launchd agent (see the README).
     """
     # Imported here: watchdog costs ~30 ms at every start, and only this command needs it.
-    from vaultkit.live import watch_vault  # noqa: PLC0415
+    from vaultkit.watch.live import watch_vault  # noqa: PLC0415
 
     root, settings = open_vault(vault)
     logging.getLogger("vaultkit").setLevel(logging.DEBUG if verbose else logging.INFO)

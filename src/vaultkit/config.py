@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal, cast
 
 from vaultkit.errors import ConfigError
-from vaultkit.reads import NotRegularError, TooLargeError, read_file
+from vaultkit.files.reads import NotRegularError, TooLargeError, read_file
 
 CONFIG_NAME = "vaultkit.toml"
 LIMIT_BYTES = 1 << 20

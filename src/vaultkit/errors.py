@@ -56,3 +56,63 @@ class VaultPathError(VaultkitError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class AlreadyWatchedError(VaultkitError):
+    """Another process holds the vault's lock."""
+
+    hint = "Stop that watcher first, or let it keep the dashboards current."
+
+    def __init__(self, vault: Path, holder: str) -> None:
+        self.vault = vault
+        self.holder = holder
+        super().__init__(f"{vault} is already being watched ({holder})")
+
+
+class LockFolderError(VaultkitError):
+    """No private folder for the lock could be found or made."""
+
+    def __init__(self, folder: Path, why: str) -> None:
+        self.folder = folder
+        super().__init__(f"cannot keep the watcher's lock in {folder}: {why}")
+
+
+class NoListsError(VaultkitError):
+    """The vault has neither list where its settings say."""
+
+    hint = "Run `vaultkit init` on it, or set [lists] in its vaultkit.toml."
+
+    def __init__(self, vault: Path, reading_list: str, syllabus: str) -> None:
+        self.vault = vault
+        super().__init__(f"{vault}: no lists to sync: neither {reading_list} nor {syllabus} exists")
+
+
+class LinkStyleError(VaultkitError):
+    """`--links` asks for another style than the vault's settings hold."""
+
+    hint = "To switch, edit `links` in vaultkit.toml, then re-run without --links."
+
+    def __init__(self, vault: Path, current: str, wanted: str) -> None:
+        self.vault = vault
+        super().__init__(
+            f"{vault} uses links = {current!r} (vaultkit.toml); --links {wanted} would mix "
+            "styles in one vault"
+        )
+
+
+class VaultGoneError(VaultkitError):
+    """The vault folder was deleted or moved while it was watched."""
+
+    def __init__(self, vault: Path) -> None:
+        self.vault = vault
+        super().__init__(f"{vault} was removed or moved away; stopped watching")
+
+
+class TemplatesMissingError(VaultkitError):
+    """The package data (shipped lists and note templates) is not where the package is."""
+
+    hint = "Reinstall vaultkit (pip install --force-reinstall vaultkit)."
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        super().__init__(f"vaultkit's shipped lists and templates are missing from {folder}")

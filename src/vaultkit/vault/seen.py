@@ -12,8 +12,8 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from vaultkit import statefiles
-from vaultkit.statefiles import STATE_DIR
+from vaultkit.vault import store as statefiles
+from vaultkit.vault.store import STATE_DIR
 
 log = logging.getLogger(__name__)
 

@@ -15,28 +15,22 @@ from pathlib import Path
 
 import jinja2
 
-from vaultkit.errors import VaultkitError
+from vaultkit.errors import TemplatesMissingError
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|$])")
 
 
 @cache
 def template_root() -> Path:
-    """`vault_template/` inside the installed package, or at the root of a source checkout.
+    """`vault_template/`, package data found through importlib.resources.
 
-    An installed wheel carries it as package data; an editable install runs from `src/`, where
-    the folder sits two levels up, at the project root.
+    The folder lives inside the package (the project root links to it), so a source checkout,
+    an editable install and a wheel all find it the same way.
     """
-    packaged = Path(str(files("vaultkit"))) / "vault_template"
-    if packaged.is_dir():
-        return packaged
-    checkout = Path(__file__).resolve().parents[2]
-    if (checkout / "pyproject.toml").is_file() and (checkout / "vault_template").is_dir():
-        return checkout / "vault_template"
-    raise VaultkitError(
-        f"vaultkit's shipped lists and templates are missing from {packaged.parent}; "
-        "reinstall vaultkit (pip install --force-reinstall vaultkit)"
-    )
+    root = Path(str(files("vaultkit"))) / "vault_template"
+    if not root.is_dir():
+        raise TemplatesMissingError(root)
+    return root
 
 
 def template_bytes(relative: str) -> bytes:

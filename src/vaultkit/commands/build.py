@@ -11,17 +11,19 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vaultkit import __version__, config, dashboards, publish, statefiles
+from vaultkit import __version__, config
 from vaultkit.config import Settings
 from vaultkit.errors import VaultPathError
-from vaultkit.index import VaultIndex, is_racy, snapshot, stamp
-from vaultkit.listed import listed_in_vault, parsed_ahead
+from vaultkit.files.writes import remove_stale_temp_files
 from vaultkit.model import Listed
-from vaultkit.notes import Problem
-from vaultkit.problems import find_problems
-from vaultkit.progress import Progress, measure
-from vaultkit.statefiles import CACHE_DIR, STATE_DIR
-from vaultkit.writes import remove_stale_temp_files
+from vaultkit.report import dashboards, publish
+from vaultkit.report.problems import find_problems
+from vaultkit.report.progress import Progress, measure
+from vaultkit.vault import store as statefiles
+from vaultkit.vault.index import VaultIndex, is_racy, snapshot, stamp
+from vaultkit.vault.list_ids import listed_in_vault, parsed_ahead
+from vaultkit.vault.notes import Problem
+from vaultkit.vault.store import CACHE_DIR, STATE_DIR
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ import posixpath
 from collections.abc import Iterable
 
 from vaultkit.config import Settings
-from vaultkit.display import is_shown_as_is
-from vaultkit.index import VaultIndex
+from vaultkit.files.display import is_shown_as_is
 from vaultkit.model import Listed
-from vaultkit.notes import NoteRecord, Problem
+from vaultkit.vault.index import VaultIndex
+from vaultkit.vault.notes import NoteRecord, Problem
 
 _LINKING_KINDS = {"source", "question", "topic", "home"}
 

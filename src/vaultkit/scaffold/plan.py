@@ -15,14 +15,15 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from vaultkit.config import CONFIG_NAME, Settings
-from vaultkit.dashboards import DASHBOARDS, LEVEL_LABELS
-from vaultkit.dashboards import paths as dashboard_paths
-from vaultkit.index import walk
-from vaultkit.layout import NameBook, NoteRef, inside, link, safe_name, wikilink
+from vaultkit.files.contain import inside
+from vaultkit.files.writes import create_file, remove_stale_temp_files
 from vaultkit.model import CORE, PRACTITIONER, Catalog, Level, Question, Source, Topic
-from vaultkit.notes import read_identity, render_note
-from vaultkit.templates import render_template, template_bytes
-from vaultkit.writes import create_file, remove_stale_temp_files
+from vaultkit.report.dashboards import DASHBOARDS, LEVEL_LABELS
+from vaultkit.report.dashboards import paths as dashboard_paths
+from vaultkit.scaffold.names import NameBook, NoteRef, link, safe_name, wikilink
+from vaultkit.scaffold.templates import render_template, template_bytes
+from vaultkit.vault.index import walk
+from vaultkit.vault.notes import read_identity, render_note
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from vaultkit.config import Settings
-from vaultkit.index import VaultIndex
 from vaultkit.model import CORE, PRACTITIONER
-from vaultkit.notes import NoteRecord
+from vaultkit.vault.index import VaultIndex
+from vaultkit.vault.notes import NoteRecord
 
 LEVELS = ("foundational", "deep", "interview")
 

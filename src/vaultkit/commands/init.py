@@ -7,14 +7,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from vaultkit import config, scaffold, state
-from vaultkit.build import BuildResult, build_vault
+from vaultkit import config
+from vaultkit.commands.build import BuildResult, build_vault
 from vaultkit.config import LinkStyle, Settings
-from vaultkit.errors import ListError, VaultkitError, VaultPathError
-from vaultkit.listed import prime
+from vaultkit.errors import LinkStyleError, ListError, VaultPathError
 from vaultkit.lists import load_reading_list, load_syllabus, read_list_bytes
 from vaultkit.model import Catalog, Listed, ListWarning, combine
-from vaultkit.templates import shipped_list
+from vaultkit.scaffold import plan as scaffold
+from vaultkit.scaffold.templates import shipped_list
+from vaultkit.vault import seen as state
+from vaultkit.vault.list_ids import prime
 
 READING_LIST = "Reading list.md"
 SYLLABUS = "Question syllabus.md"
@@ -81,17 +83,6 @@ def init_vault(
         + [(syllabus_path, w) for w in questions.warnings]
     )
     return InitResult(vault, catalog, report, warnings, settings, built)
-
-
-class LinkStyleError(VaultkitError):
-    """`--links` asks for another style than the vault's settings hold."""
-
-    def __init__(self, vault: Path, current: str, wanted: str) -> None:
-        super().__init__(
-            f"{vault} uses links = {current!r} (vaultkit.toml); --links {wanted} would mix "
-            "styles in one vault"
-        )
-        self.hint = "To switch, edit `links` in vaultkit.toml, then re-run without --links."
 
 
 def _own_or_shipped(own: Path, shipped: str) -> Path:

@@ -11,9 +11,9 @@ import logging
 from pathlib import Path, PurePosixPath
 
 from vaultkit.errors import VaultkitError
-from vaultkit.layout import inside
-from vaultkit.reads import read_file
-from vaultkit.writes import atomic_write, create_file
+from vaultkit.files.contain import inside
+from vaultkit.files.reads import read_file
+from vaultkit.files.writes import atomic_write, create_file
 
 log = logging.getLogger(__name__)
 

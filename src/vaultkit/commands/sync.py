@@ -12,26 +12,15 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from vaultkit import scaffold, state
-from vaultkit.build import BuildResult, build_vault
+from vaultkit.commands.build import BuildResult, build_vault
 from vaultkit.config import Settings
-from vaultkit.errors import VaultkitError
+from vaultkit.errors import NoListsError
 from vaultkit.lists import load_catalog
 from vaultkit.model import Catalog, ListWarning
+from vaultkit.scaffold import plan as scaffold
+from vaultkit.vault import seen as state
 
 _NOTE_KINDS = ("topic", "source", "question")
-
-
-class NoListsError(VaultkitError):
-    """The vault has neither list where its settings say."""
-
-    hint = "Run `vaultkit init` on it, or set [lists] in its vaultkit.toml."
-
-    def __init__(self, root: Path, settings: Settings) -> None:
-        super().__init__(
-            f"{root}: no lists to sync: neither {settings.reading_list} nor "
-            f"{settings.syllabus} exists"
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +51,7 @@ def sync_vault(
     with interruptible():
         catalog = load_catalog(root, settings)
         if catalog is None:
-            raise NoListsError(root, settings)
+            raise NoListsError(root, settings.reading_list, settings.syllabus)
         existing = scaffold.scan(root)
         known = state.known_ids(root)
         if known is None:  # no record (deleted, or a vault from elsewhere): what has notes

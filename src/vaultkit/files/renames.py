@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from vaultkit.writes import NO_HARD_LINKS
+from vaultkit.files.writes import NO_HARD_LINKS
 
 _AT_FDCWD = -100
 _RENAME_NOREPLACE = 1

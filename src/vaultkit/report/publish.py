@@ -21,14 +21,14 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from vaultkit import renames
 from vaultkit.config import Settings
-from vaultkit.dashboards import HASH_LINE, paths, unedited
-from vaultkit.display import shown
 from vaultkit.errors import VaultPathError
-from vaultkit.layout import inside
-from vaultkit.reads import NotRegularError, TooLargeError, read_file
-from vaultkit.writes import NO_HARD_LINKS, TEMP_SUFFIX, naming, process_running, write_temp
+from vaultkit.files import renames
+from vaultkit.files.contain import inside
+from vaultkit.files.display import shown
+from vaultkit.files.reads import NotRegularError, TooLargeError, read_file
+from vaultkit.files.writes import NO_HARD_LINKS, TEMP_SUFFIX, naming, process_running, write_temp
+from vaultkit.report.dashboards import HASH_LINE, paths, unedited
 
 log = logging.getLogger(__name__)
 

@@ -15,14 +15,16 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vaultkit import __version__, parallel, statefiles
+from vaultkit import __version__
 from vaultkit.config import Settings
 from vaultkit.errors import ListError
-from vaultkit.index import is_racy, stamp
 from vaultkit.lists import load_catalog
 from vaultkit.model import Listed
-from vaultkit.notes import Problem
-from vaultkit.statefiles import CACHE_DIR
+from vaultkit.vault import parallel
+from vaultkit.vault import store as statefiles
+from vaultkit.vault.index import is_racy, stamp
+from vaultkit.vault.notes import Problem
+from vaultkit.vault.store import CACHE_DIR
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection

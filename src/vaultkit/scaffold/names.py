@@ -6,16 +6,14 @@ never allowed to become a path (`../../x` is a name, not a way out of the vault)
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from vaultkit.config import LinkStyle
-from vaultkit.errors import UnsafePathError
 
 MAX_NAME_CHARS = 100
 """Longest file name we create, `.md` included."""
@@ -156,19 +154,3 @@ def _wiki_label(text: str) -> str:
 
 def _markdown_label(text: str) -> str:
     return re.sub(r"([\\\[\]])", r"\\\1", " ".join(text.split()))
-
-
-def inside(vault: Path, relative: PurePosixPath) -> Path:
-    """The real path for `relative` in the vault, or `UnsafePathError` if it would leave it.
-
-    Checked on the resolved parent folder, so a symlinked folder that points out of the vault
-    is caught as well as `..` and absolute paths.
-    """
-    root = Path(os.path.realpath(vault))
-    if relative.is_absolute() or ".." in relative.parts:
-        raise UnsafePathError(vault / relative, root)
-    target = root.joinpath(*relative.parts)
-    parent = Path(os.path.realpath(target.parent))
-    if parent != root and root not in parent.parents:
-        raise UnsafePathError(target, root)
-    return parent / target.name

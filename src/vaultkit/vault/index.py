@@ -19,10 +19,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from vaultkit import __version__, parallel, statefiles
+from vaultkit import __version__
 from vaultkit.config import Settings
-from vaultkit.notes import NoteRecord, Problem, read_note
-from vaultkit.statefiles import CACHE_DIR
+from vaultkit.vault import parallel
+from vaultkit.vault import store as statefiles
+from vaultkit.vault.notes import NoteRecord, Problem, read_note
+from vaultkit.vault.store import CACHE_DIR
 
 log = logging.getLogger(__name__)
 

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from vaultkit.build import build_vault, remove_stale_files
+from vaultkit.commands.build import build_vault, remove_stale_files
+from vaultkit.commands.sync import sync_vault
 from vaultkit.config import Settings
-from vaultkit.errors import VaultkitError
-from vaultkit.index import Stamp, VaultIndex, stamp
-from vaultkit.lock import VaultLock
-from vaultkit.sync import sync_vault
-from vaultkit.watch import WATCH_LIMIT_HELP, Change, RootGone, Watcher, WatchLimitError
+from vaultkit.errors import VaultGoneError, VaultkitError
+from vaultkit.files.lock import VaultLock
+from vaultkit.vault.index import Stamp, VaultIndex, stamp
+from vaultkit.watch.watcher import WATCH_LIMIT_HELP, Change, RootGone, Watcher, WatchLimitError
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +39,6 @@ class Interrupted(BaseException):
     A BaseException, so that no `except Exception` on the way (a note that cannot be read is a
     Problem, not a crash) swallows it.
     """
-
-
-class VaultGoneError(VaultkitError):
-    """The vault folder was deleted or moved while it was watched."""
-
-    def __init__(self, vault: Path) -> None:
-        super().__init__(f"{vault} was removed or moved away; stopped watching")
 
 
 @dataclass(slots=True)

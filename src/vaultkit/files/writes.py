@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from vaultkit.errors import UnsafePathError
-from vaultkit.layout import inside
+from vaultkit.files.contain import inside
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from vaultkit.config import Settings
-from vaultkit.display import is_shown_as_is, shown
-from vaultkit.notes import NoteRecord, Problem, render_note
-from vaultkit.progress import LEVELS, Progress, TopicProgress, hub_resolver, natural_key
+from vaultkit.files.display import is_shown_as_is, shown
+from vaultkit.report.progress import LEVELS, Progress, TopicProgress, hub_resolver, natural_key
+from vaultkit.vault.notes import NoteRecord, Problem, render_note
 
 DASHBOARDS = (
     ("progress", "Progress", "coverage per topic: sources read, summaries, questions answered"),

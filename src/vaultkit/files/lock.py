@@ -17,7 +17,7 @@ import stat
 from pathlib import Path
 from types import TracebackType
 
-from vaultkit.errors import VaultkitError
+from vaultkit.errors import AlreadyWatchedError, LockFolderError
 
 try:
     import fcntl
@@ -25,25 +25,6 @@ try:
 except ImportError:  # Windows: no flock; one watcher per vault is then up to the user
     fcntl = None  # type: ignore[assignment]
     pwd = None  # type: ignore[assignment]
-
-
-class AlreadyWatchedError(VaultkitError):
-    """Another process holds the vault's lock."""
-
-    hint = "Stop that watcher first, or let it keep the dashboards current."
-
-    def __init__(self, vault: Path, holder: str) -> None:
-        self.vault = vault
-        self.holder = holder
-        super().__init__(f"{vault} is already being watched ({holder})")
-
-
-class LockFolderError(VaultkitError):
-    """No private folder for the lock could be found or made."""
-
-    def __init__(self, folder: Path, why: str) -> None:
-        self.folder = folder
-        super().__init__(f"cannot keep the watcher's lock in {folder}: {why}")
 
 
 def lock_folder() -> Path:

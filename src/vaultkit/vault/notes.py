@@ -15,8 +15,8 @@ from urllib.parse import unquote
 
 import yaml
 
-from vaultkit import _frontmatter as fm
-from vaultkit.reads import NotRegularError, TooLargeError, read_file
+from vaultkit.files.reads import NotRegularError, TooLargeError, read_file
+from vaultkit.vault import frontmatter as fm
 
 FRONTMATTER_LIMIT = fm.LIMIT_BYTES
 """Bytes of a note we look at for its frontmatter; larger frontmatter is not ours."""
