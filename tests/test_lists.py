@@ -22,10 +22,9 @@ import pytest
 from vaultkit.errors import ListError
 from vaultkit.lists import load_reading_list, load_syllabus, parse_reading_list, parse_syllabus
 from vaultkit.model import (
-    CORE,
-    PRACTITIONER,
     Level,
     ReadingList,
+    Role,
     Source,
     Syllabus,
     Topic,
@@ -219,16 +218,16 @@ def test_shipped_reading_topics() -> None:
 
 
 ROLE_GROUPS = {
-    "Primary sources (read all)": CORE,
-    "Core reading": CORE,
-    "Must-read": CORE,
-    "Core sources": CORE,
-    "Core understanding": CORE,
-    "Supporting intuition (highly recommended)": PRACTITIONER,
-    "Practitioner-level intuition": PRACTITIONER,
-    "Practical evaluation intuition": PRACTITIONER,
-    "Practical summaries": PRACTITIONER,
-    "Practitioner insight": PRACTITIONER,
+    "Primary sources (read all)": Role.CORE,
+    "Core reading": Role.CORE,
+    "Must-read": Role.CORE,
+    "Core sources": Role.CORE,
+    "Core understanding": Role.CORE,
+    "Supporting intuition (highly recommended)": Role.PRACTITIONER,
+    "Practitioner-level intuition": Role.PRACTITIONER,
+    "Practical evaluation intuition": Role.PRACTITIONER,
+    "Practical summaries": Role.PRACTITIONER,
+    "Practitioner insight": Role.PRACTITIONER,
 }
 
 

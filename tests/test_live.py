@@ -27,7 +27,7 @@ from tests.conftest import RunCli
 from tests.helpers import WatchProcess, split_note, wait_until
 from vaultkit.commands.build import open_vault
 from vaultkit.lists import load_catalog
-from vaultkit.report import dashboards, publish
+from vaultkit.report import publish
 from vaultkit.watch.live import Interrupted, LiveVault, _StopOnSignals
 from vaultkit.watch.watcher import Change, Watcher, is_ignored_name
 
@@ -596,7 +596,7 @@ def test_watch_rebuilds_on_an_edit_and_stops_cleanly_on_sigterm(
     assert "Traceback" not in watcher.log
     assert [p for p in vault.rglob("*") if p.name.endswith(".vaultkit-tmp")] == []
     _, settings = open_vault(vault)
-    for relative in dashboards.paths(settings).values():
+    for relative in settings.dashboard_paths().values():
         frontmatter, body = split_note(vault / relative)
         assert frontmatter["vaultkit"] == "dashboard"
         assert body.startswith("# ")

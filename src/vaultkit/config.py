@@ -14,6 +14,7 @@ from typing import Literal, cast
 
 from vaultkit.errors import ConfigError
 from vaultkit.files.reads import NotRegularError, TooLargeError, read_file
+from vaultkit.model import Dashboard
 
 CONFIG_NAME = "vaultkit.toml"
 LIMIT_BYTES = 1 << 20
@@ -91,6 +92,10 @@ class Settings:
     reading_list: str = "Lists/Reading list.md"
     """The reading list inside the vault that `sync` reads."""
     syllabus: str = "Lists/Question syllabus.md"
+
+    def dashboard_paths(self) -> dict[Dashboard, str]:
+        """Each dashboard's path relative to the vault, in Home's order."""
+        return {board: f"{self.folders.dashboards}/{board.stem}.md" for board in Dashboard}
 
 
 def load(vault: Path) -> Settings:

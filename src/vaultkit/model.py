@@ -16,17 +16,102 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 
 class Level(StrEnum):
-    """How deep a question goes, as the syllabus groups them."""
+    """How deep a question goes, as the syllabus groups them; declared in study order."""
 
     FOUNDATIONAL = "foundational"
     DEEP = "deep"
     INTERVIEW = "interview"
 
+    @property
+    def label(self) -> str:
+        """The heading a hub or a dashboard shows above the questions of this level."""
+        return _LEVEL_LABELS[self]
 
-CORE = "core"
-"""The role of a source the method says to read first for its topic."""
-PRACTITIONER = "practitioner"
-"""The role of a source used to cross-check the core reading."""
+    @property
+    def order(self) -> int:
+        return _LEVEL_ORDER[self]
+
+    @classmethod
+    def of(cls, value: object) -> Level | None:
+        """The level a note's `level` property names, or None for any other value."""
+        return cls(value) if isinstance(value, str) and value in _LEVEL_ORDER else None
+
+
+_LEVEL_LABELS = {
+    Level.FOUNDATIONAL: "Foundational",
+    Level.DEEP: "Deep understanding",
+    Level.INTERVIEW: "Interview-style",
+}
+_LEVEL_ORDER = {level: n for n, level in enumerate(Level)}
+
+
+def level_order(level: object) -> tuple[int, str]:
+    """Sort key: the three levels in study order, then anything else."""
+    known = Level.of(level)
+    return (known.order if known is not None else len(Level), "")
+
+
+class Kind(StrEnum):
+    """What a note is, as its `vaultkit:` property says."""
+
+    HOME = "home"
+    TOPIC = "topic"
+    SOURCE = "source"
+    QUESTION = "question"
+    DASHBOARD = "dashboard"
+
+
+LISTED_KINDS = (Kind.TOPIC, Kind.SOURCE, Kind.QUESTION)
+"""The kinds made from list entries, one note per entry."""
+
+
+class Role(StrEnum):
+    """The two source roles the method measures; a list may name other groups too."""
+
+    CORE = "core"
+    """Read first for its topic."""
+    PRACTITIONER = "practitioner"
+    """Used to cross-check the core reading."""
+
+
+def role_order(role: object) -> tuple[int, str]:
+    """Sort key: core, practitioner, other named groups by name, then ungrouped."""
+    if role == Role.CORE:
+        return (0, "")
+    if role == Role.PRACTITIONER:
+        return (1, "")
+    return (3, "") if role is None else (2, str(role))
+
+
+class Dashboard(StrEnum):
+    """The dashboards vaultkit owns, in the order Home lists them."""
+
+    PROGRESS = "progress"
+    UNANSWERED = "unanswered"
+    QUEUE = "queue"
+    PROBLEMS = "problems"
+
+    @property
+    def stem(self) -> str:
+        """The note's name, without `.md`."""
+        return _DASHBOARD_TEXT[self][0]
+
+    @property
+    def about(self) -> str:
+        """One line on what it shows, for Home."""
+        return _DASHBOARD_TEXT[self][1]
+
+
+_DASHBOARD_TEXT = {
+    Dashboard.PROGRESS: (
+        "Progress", "coverage per topic: sources read, summaries, questions answered"),
+    Dashboard.UNANSWERED: (
+        "Unanswered questions", "every question still to answer, by topic and level"),
+    Dashboard.QUEUE: (
+        "Reading queue", "what you are reading now and what to read next, per topic"),
+    Dashboard.PROBLEMS: (
+        "Problems", "notes that cannot be read, unknown statuses, broken links"),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,7 +83,7 @@ def survey(
     problems = find_problems(
         index, settings,
         listed=listed,
-        dashboards=dashboards.paths(settings).values(),
+        dashboards=settings.dashboard_paths().values(),
         extra=[*list_problems, *hand_edited],
     )
     order = _list_order(listed) if listed is not None else None
@@ -144,7 +144,7 @@ def _fingerprint(root: Path, settings: Settings) -> str:
     Empty when a file changed in the last two seconds, within its mtime's resolution.
     """
     files = snapshot(root)
-    for relative in dashboards.paths(settings).values():
+    for relative in settings.dashboard_paths().values():
         files.pop(relative, None)  # checked by their hashes instead: a build rewrites them
     lists = {rel: stamp(root / rel) for rel in (settings.reading_list, settings.syllabus)}
     if any(is_racy(s) for s in (*files.values(), *lists.values())):

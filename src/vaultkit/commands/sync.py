@@ -16,11 +16,9 @@ from vaultkit.commands.build import BuildResult, build_vault
 from vaultkit.config import Settings
 from vaultkit.errors import NoListsError
 from vaultkit.lists import load_catalog
-from vaultkit.model import Catalog, ListWarning
+from vaultkit.model import LISTED_KINDS, Catalog, Kind, ListWarning
 from vaultkit.scaffold import plan as scaffold
 from vaultkit.vault import seen as state
-
-_NOTE_KINDS = ("topic", "source", "question")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +57,7 @@ def sync_vault(
         plan = scaffold.plan(catalog, settings, root, existing)
     new = [
         f for f in plan.to_create
-        if f.kind in _NOTE_KINDS and f.note_id is not None and f.note_id not in known
+        if f.kind in LISTED_KINDS and f.note_id is not None and f.note_id not in known
     ]
     titles = _titles(catalog)
     listed = set(titles)
@@ -70,7 +68,7 @@ def sync_vault(
         ),
         gone=sorted(
             path for note_id, path in existing.notes_by_id.items()
-            if note_id not in listed and existing.kinds.get(note_id) in _NOTE_KINDS
+            if note_id not in listed and existing.kinds.get(note_id) in LISTED_KINDS
         ),
         warnings=list(catalog.warnings),
     )
@@ -85,7 +83,7 @@ def sync_vault(
 
 def _titles(catalog: Catalog) -> dict[str, tuple[str, str]]:
     return {
-        **{t.id: ("topic", t.title) for t in catalog.topics},
-        **{s.id: ("source", s.title) for s in catalog.sources},
-        **{q.id: ("question", q.text) for q in catalog.questions},
+        **{t.id: (Kind.TOPIC, t.title) for t in catalog.topics},
+        **{s.id: (Kind.SOURCE, s.title) for s in catalog.sources},
+        **{q.id: (Kind.QUESTION, q.text) for q in catalog.questions},
     }

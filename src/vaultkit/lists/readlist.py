@@ -37,13 +37,12 @@ from vaultkit.lists._sections import (
     section_prose,
 )
 from vaultkit.model import (
-    CORE,
-    PRACTITIONER,
     Guidance,
     Heading,
     Listing,
     ListWarning,
     ReadingList,
+    Role,
     Source,
     Topic,
     UniqueKeys,
@@ -152,9 +151,9 @@ def _is_role(section: Section, parent: Section) -> bool:
 
 def _role_name(title: str) -> str:
     if _CORE_WORDS.search(title):
-        return CORE
+        return Role.CORE.value
     if _PRACTITIONER_WORDS.search(title):
-        return PRACTITIONER
+        return Role.PRACTITIONER.value
     return _without_paren_tail(title).rstrip(":").strip().lower() or title.lower()
 
 

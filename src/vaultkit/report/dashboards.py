@@ -19,29 +19,13 @@ from urllib.parse import quote
 
 from vaultkit.config import Settings
 from vaultkit.files.display import is_shown_as_is, shown
-from vaultkit.report.progress import LEVELS, Progress, TopicProgress, hub_resolver, natural_key
+from vaultkit.model import Dashboard, Kind, Level, Role
+from vaultkit.report.progress import Progress, TopicProgress, hub_resolver, natural_key
 from vaultkit.vault.notes import NoteRecord, Problem, render_note
 
-DASHBOARDS = (
-    ("progress", "Progress", "coverage per topic: sources read, summaries, questions answered"),
-    ("unanswered", "Unanswered questions", "every question still to answer, by topic and level"),
-    ("queue", "Reading queue", "what you are reading now and what to read next, per topic"),
-    ("problems", "Problems", "notes that cannot be read, unknown statuses, broken links"),
-)
-LEVEL_LABELS = {
-    "foundational": "Foundational",
-    "deep": "Deep understanding",
-    "interview": "Interview-style",
-}
 _HASH_FIELD = "content_hash"
 HASH_LINE = re.compile(rf"^{_HASH_FIELD}:[ \t]*['\"]?([0-9a-f]+)['\"]?[ \t]*$", re.M)
 _BAR_WIDTH = 10
-
-
-def paths(settings: Settings) -> dict[str, str]:
-    """Dashboard key → its path relative to the vault."""
-    folder = settings.folders.dashboards
-    return {key: f"{folder}/{title}.md" for key, title, _ in DASHBOARDS}
 
 
 # --- rendering ----------------------------------------------------------------------------
@@ -49,12 +33,12 @@ def paths(settings: Settings) -> dict[str, str]:
 
 def render(progress: Progress, problems: list[Problem], settings: Settings) -> dict[str, str]:
     """Every dashboard's full text, by relative path."""
-    where = paths(settings)
+    where = settings.dashboard_paths()
     bodies = {
-        "progress": _Page(where["progress"], settings).progress(progress),
-        "unanswered": _Page(where["unanswered"], settings).unanswered(progress),
-        "queue": _Page(where["queue"], settings).queue(progress),
-        "problems": _Page(where["problems"], settings).problems(problems),
+        Dashboard.PROGRESS: _Page(where[Dashboard.PROGRESS], settings).progress(progress),
+        Dashboard.UNANSWERED: _Page(where[Dashboard.UNANSWERED], settings).unanswered(progress),
+        Dashboard.QUEUE: _Page(where[Dashboard.QUEUE], settings).queue(progress),
+        Dashboard.PROBLEMS: _Page(where[Dashboard.PROBLEMS], settings).problems(problems),
     }
     return {where[key]: _with_frontmatter(key, body) for key, body in bodies.items()}
 
@@ -66,8 +50,8 @@ def _with_frontmatter(key: str, body: str) -> str:
     from one edited by hand (a line added, a property such as `cssclasses` set).
     """
     note_id = f"dashboard-{key}"
-    text = render_note({"vaultkit": "dashboard", "id": note_id, "tags": ["vaultkit/dashboard"]},
-                       body)
+    properties = {"vaultkit": Kind.DASHBOARD.value, "id": note_id, "tags": ["vaultkit/dashboard"]}
+    text = render_note(properties, body)
     marker = f"id: {note_id}\n"
     return text.replace(marker, f"{marker}{_HASH_FIELD}: {content_hash(text)}\n", 1)
 
@@ -243,13 +227,13 @@ class _Page:
         return self.done()
 
     def _by_level(self, questions: list[NoteRecord]) -> None:
-        for level in (*LEVELS, None):
+        for level in (*Level, None):
             group = sorted(
-                (q for q in questions if (q.level if q.level in LEVELS else None) == level),
+                (q for q in questions if Level.of(q.level) == level),
                 key=lambda q: q.name,
             )
             if group:
-                self.out(f"### {LEVEL_LABELS[level] if level else 'Other questions'}", "")
+                self.out(f"### {level.label if level else 'Other questions'}", "")
                 self.out(*(f"- {self.link(q, q.title)}" for q in group))
                 self.out("")
 
@@ -310,9 +294,9 @@ def _next_source(
     None while a source of the role it needs is being read: that one is already in the queue.
     """
     if not topic.core_ok:
-        role: str | None = "core" if topic.has_roles else None
+        role: str | None = Role.CORE.value if topic.has_roles else None
     elif topic.practitioner_ok is False:
-        role = "practitioner"
+        role = Role.PRACTITIONER.value
     else:
         return None
     candidates = [s for s in topic.sources if role is None or s.role == role]

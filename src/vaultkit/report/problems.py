@@ -12,11 +12,11 @@ from collections.abc import Iterable
 
 from vaultkit.config import Settings
 from vaultkit.files.display import is_shown_as_is
-from vaultkit.model import Listed
+from vaultkit.model import Kind, Listed
 from vaultkit.vault.index import VaultIndex
 from vaultkit.vault.notes import NoteRecord, Problem
 
-_LINKING_KINDS = {"source", "question", "topic", "home"}
+_LINKING_KINDS = {Kind.SOURCE, Kind.QUESTION, Kind.TOPIC, Kind.HOME}
 
 
 def find_problems(
@@ -50,7 +50,7 @@ def find_problems(
 def _disagreements(record: NoteRecord, settings: Settings) -> list[Problem]:
     """Where a note's status and its text tell different stories."""
     line = record.status_line
-    if record.kind == "question":
+    if record.kind == Kind.QUESTION:
         status = record.status or settings.question_statuses[0]
         if status not in settings.questions_drafted and record.before_lines:
             return [Problem(record.path, line, f"status is {status!r} but “Answer before reading”"
@@ -58,7 +58,7 @@ def _disagreements(record: NoteRecord, settings: Settings) -> list[Problem]:
         if status in settings.questions_refined and not record.after_lines:
             return [Problem(record.path, line, f"status is {status!r} but “Answer after reading”"
                             " is empty")]
-    if record.kind == "source":
+    if record.kind == Kind.SOURCE:
         status = record.status or settings.source_statuses[0]
         if status in settings.sources_summarized and not record.summary_lines:
             return [Problem(record.path, line, f"status is {status!r} but the Summary section "
@@ -105,7 +105,7 @@ def _kept_aside(index: VaultIndex, dashboards: set[str]) -> list[Problem]:
         for path in sorted({*index.records, *index.failures})
         if path not in dashboards and (
             (prefixes and path.startswith(prefixes))
-            or (dashboards and path in index.records and index.records[path].kind == "dashboard")
+            or (dashboards and path in index.records and index.records[path].kind == Kind.DASHBOARD)
         )
     ]
 
@@ -123,7 +123,7 @@ def _badly_named(index: VaultIndex) -> list[Problem]:
 def _duplicates(index: VaultIndex) -> list[Problem]:
     found: list[Problem] = []
     for note_id, records in index.by_id().items():
-        if len(records) > 1 and records[0].kind != "dashboard":
+        if len(records) > 1 and records[0].kind != Kind.DASHBOARD:
             for record in records:
                 others = ", ".join(r.path for r in records if r is not record)
                 found.append(Problem(record.path, None,
@@ -132,10 +132,10 @@ def _duplicates(index: VaultIndex) -> list[Problem]:
 
 
 def _left_the_lists(index: VaultIndex, lists: Listed, settings: Settings) -> list[Problem]:
-    listed = {
-        "source": (set(lists.sources), settings.reading_list),
-        "question": (set(lists.questions), settings.syllabus),
-        "topic": (set(lists.topics), settings.reading_list),
+    listed: dict[str, tuple[set[str], str]] = {
+        Kind.SOURCE: (set(lists.sources), settings.reading_list),
+        Kind.QUESTION: (set(lists.questions), settings.syllabus),
+        Kind.TOPIC: (set(lists.topics), settings.reading_list),
     }
     found: list[Problem] = []
     for record in index.notes():

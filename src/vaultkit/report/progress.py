@@ -12,11 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from vaultkit.config import Settings
-from vaultkit.model import CORE, PRACTITIONER
+from vaultkit.model import Kind, Role, level_order
 from vaultkit.vault.index import VaultIndex
 from vaultkit.vault.notes import NoteRecord
-
-LEVELS = ("foundational", "deep", "interview")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +87,9 @@ def measure(
     the list's author chose; notes it does not know follow, by name.
     """
     place = order or {}
-    hubs = sorted(_first_of_each_id(index.notes("topic")), key=natural_key)
-    sources = _first_of_each_id(index.notes("source"))
-    questions = _first_of_each_id(index.notes("question"))
+    hubs = sorted(_first_of_each_id(index.notes(Kind.TOPIC)), key=natural_key)
+    sources = _first_of_each_id(index.notes(Kind.SOURCE))
+    questions = _first_of_each_id(index.notes(Kind.QUESTION))
     resolve = hub_resolver(hubs)
     members: dict[str, list[tuple[NoteRecord, str | None]]] = {h.path: [] for h in hubs}
     for source in sources:
@@ -141,8 +139,8 @@ def _topic(
     def is_read(source: NoteRecord) -> bool:
         return _status(source, first) in settings.sources_read
 
-    core = [s for s, role in members if role == CORE]
-    practitioner = [s for s, role in members if role == PRACTITIONER]
+    core = [s for s, role in members if role == Role.CORE]
+    practitioner = [s for s, role in members if role == Role.PRACTITIONER]
     everything = [s for s, _ in members]
     roles = bool(core or practitioner)
     read = sum(map(is_read, everything))
@@ -153,7 +151,7 @@ def _topic(
     drafted = sum(_status(q, first_question) in settings.questions_drafted for q in questions)
     refined = sum(_status(q, first_question) in settings.questions_refined for q in questions)
     questions_target = min(targets.questions_min, len(questions))
-    rank = {CORE: 0, PRACTITIONER: 1}
+    rank = {Role.CORE.value: 0, Role.PRACTITIONER.value: 1}
     unplaced = len(place)
     return TopicProgress(
         hub=hub,
@@ -209,8 +207,7 @@ def natural_key(record: NoteRecord) -> tuple[int, int, str]:
 
 
 def _question_order(question: NoteRecord) -> tuple[int, str]:
-    level = question.level if question.level in LEVELS else None
-    return (LEVELS.index(level) if level else len(LEVELS), question.name)
+    return (level_order(question.level)[0], question.name)
 
 
 def _first_of_each_id(records: Iterable[NoteRecord]) -> tuple[NoteRecord, ...]:

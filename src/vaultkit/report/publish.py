@@ -28,7 +28,7 @@ from vaultkit.files.contain import inside
 from vaultkit.files.display import shown
 from vaultkit.files.reads import NotRegularError, TooLargeError, read_file
 from vaultkit.files.writes import NO_HARD_LINKS, TEMP_SUFFIX, naming, process_running, write_temp
-from vaultkit.report.dashboards import HASH_LINE, paths, unedited
+from vaultkit.report.dashboards import HASH_LINE, unedited
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class WriteReport:
 def edited(root: Path, settings: Settings) -> list[str]:
     """Dashboards whose text is not what vaultkit last wrote: edited by hand, or not ours."""
     return [
-        relative for relative in paths(settings).values()
+        relative for relative in settings.dashboard_paths().values()
         if (data := _read(root / relative)) is not None and not unedited(data)
     ]
 
@@ -63,7 +63,7 @@ def edited(root: Path, settings: Settings) -> list[str]:
 def hashes(root: Path, settings: Settings) -> dict[str, str | None]:
     """Each dashboard's `content_hash` if it is as vaultkit wrote it, else None."""
     found: dict[str, str | None] = {}
-    for relative in paths(settings).values():
+    for relative in settings.dashboard_paths().values():
         data = _read(root / relative)
         match = None if data is None or not unedited(data) else HASH_LINE.search(
             data.decode("utf-8", errors="replace")
@@ -80,7 +80,7 @@ def keep_aside(root: Path, settings: Settings) -> list[tuple[str, str]]:
     included; `write` later drops the file it swaps out when it is this same copy.
     """
     kept: list[tuple[str, str]] = []
-    where = {rel: inside(root, PurePosixPath(rel)) for rel in paths(settings).values()}
+    where = {rel: inside(root, PurePosixPath(rel)) for rel in settings.dashboard_paths().values()}
     for relative in edited(root, settings):
         try:
             copy = _link_aside(where[relative])
@@ -102,7 +102,7 @@ def recover(root: Path, settings: Settings) -> list[tuple[str, str]]:
     files named for one of this vault's dashboards are touched; any other name is left alone.
     """
     recovered: list[tuple[str, str]] = []
-    where = {rel: inside(root, PurePosixPath(rel)) for rel in paths(settings).values()}
+    where = {rel: inside(root, PurePosixPath(rel)) for rel in settings.dashboard_paths().values()}
     by_folder: dict[Path, dict[str, str]] = {}
     for relative, path in where.items():
         by_folder.setdefault(path.parent, {})[path.name] = relative

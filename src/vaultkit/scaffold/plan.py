@@ -17,9 +17,18 @@ from typing import Literal
 from vaultkit.config import CONFIG_NAME, Settings
 from vaultkit.files.contain import inside
 from vaultkit.files.writes import create_file, remove_stale_temp_files
-from vaultkit.model import CORE, PRACTITIONER, Catalog, Level, Question, Source, Topic
-from vaultkit.report.dashboards import DASHBOARDS, LEVEL_LABELS
-from vaultkit.report.dashboards import paths as dashboard_paths
+from vaultkit.model import (
+    Catalog,
+    Dashboard,
+    Kind,
+    Level,
+    Question,
+    Role,
+    Source,
+    Topic,
+    level_order,
+    role_order,
+)
 from vaultkit.scaffold.names import NameBook, NoteRef, link, safe_name, wikilink
 from vaultkit.scaffold.templates import render_template, template_bytes
 from vaultkit.vault.index import walk
@@ -27,7 +36,8 @@ from vaultkit.vault.notes import read_identity, render_note
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["home", "dashboard", "topic", "source", "question", "list", "settings", "obsidian"]
+FileKind = Kind | Literal["list", "settings", "obsidian"]
+"""What a planned file is: a note of one of the kinds, a list, the settings, Obsidian's."""
 
 _WRITERS = 8
 
@@ -36,7 +46,7 @@ _WRITERS = 8
 class PlannedFile:
     path: PurePosixPath
     """Relative to the vault root."""
-    kind: Kind
+    kind: FileKind
     data: bytes
     existing: PurePosixPath | None = None
     """Where the vault already has this file (or the note with its id): it will be skipped."""
@@ -63,7 +73,7 @@ class Report:
     skipped: list[PlannedFile] = field(default_factory=list)
     """Planned files the vault already had, plus any that appeared while we wrote."""
 
-    def count(self, kind: Kind, *, created: bool = True) -> int:
+    def count(self, kind: FileKind, *, created: bool = True) -> int:
         return sum(f.kind == kind for f in (self.created if created else self.skipped))
 
 
@@ -186,12 +196,12 @@ class _Planner:
         for list_path in (self.settings.reading_list, self.settings.syllabus):
             self.names.reserve(PurePosixPath(list_path).stem)
         self._ref("home", "", "Home")
-        for key, relative in dashboard_paths(self.settings).items():
+        for board, relative in self.settings.dashboard_paths().items():
             # Written by the build that follows, always at these paths; named here so Home
             # can link to them.
             path = PurePosixPath(relative)
             self.names.reserve(path.stem)
-            self.refs[f"dashboard-{key}"] = NoteRef(path, path.stem)
+            self.refs[f"dashboard-{board}"] = NoteRef(path, path.stem)
         for topic in self.catalog.topics:
             self._ref(topic.id, folders.topics, topic.title, self._hub_name(topic))
         for source in self.catalog.sources:
@@ -210,8 +220,8 @@ class _Planner:
 
     def plan(self) -> Plan:
         self._assign_names()
-        if not self._known("home", "home"):
-            self._note("home", "home", self._home_frontmatter(), "home.md.j2",
+        if not self._known("home", Kind.HOME):
+            self._note("home", Kind.HOME, self._home_frontmatter(), "home.md.j2",
                        self._home_context())
         for topic in self.catalog.topics:
             self._topic_note(topic)
@@ -230,14 +240,14 @@ class _Planner:
         )
         return Plan(self.vault, tuple(self.files))
 
-    def _file(self, path: PurePosixPath, kind: Kind, data: bytes) -> None:
+    def _file(self, path: PurePosixPath, kind: FileKind, data: bytes) -> None:
         on_disk = (self.vault / path).exists() or (self.vault / path).is_symlink()
         self.files.append(PlannedFile(path, kind, data, path if on_disk else None))
 
     def _note(
         self,
         note_id: str,
-        kind: Kind,
+        kind: FileKind,
         frontmatter: dict[str, object],
         template: str,
         context: dict[str, object],
@@ -261,7 +271,7 @@ class _Planner:
     # -- home --------------------------------------------------------------------------------
 
     def _home_frontmatter(self) -> dict[str, object]:
-        return {"vaultkit": "home", "id": "home", "tags": ["vaultkit/home"]}
+        return {"vaultkit": Kind.HOME.value, "id": "home", "tags": ["vaultkit/home"]}
 
     def _home_context(self) -> dict[str, object]:
         origin = self.refs["home"].path
@@ -288,8 +298,8 @@ class _Planner:
         syllabus = PurePosixPath(self.settings.syllabus)
         return {
             "dashboards": [
-                {"link": self._link(origin, f"dashboard-{key}"), "about": about}
-                for key, _, about in DASHBOARDS
+                {"link": self._link(origin, f"dashboard-{board}"), "about": board.about}
+                for board in Dashboard
             ],
             "topic_rows": rows,
             "guidance": [
@@ -306,7 +316,7 @@ class _Planner:
 
     # -- topics ------------------------------------------------------------------------------
 
-    def _known(self, note_id: str, kind: Kind) -> bool:
+    def _known(self, note_id: str, kind: FileKind) -> bool:
         """Plan a note the vault already has as skipped, without rendering it."""
         existing = self.existing.notes_by_id.get(note_id)
         if existing is None:
@@ -315,11 +325,11 @@ class _Planner:
         return True
 
     def _topic_note(self, topic: Topic) -> None:
-        if self._known(topic.id, "topic"):
+        if self._known(topic.id, Kind.TOPIC):
             return
         ref = self.refs[topic.id]
         frontmatter: dict[str, object] = {
-            "vaultkit": "topic",
+            "vaultkit": Kind.TOPIC.value,
             "id": topic.id,
             "title": topic.title,
             "aliases": [topic.title],
@@ -332,16 +342,16 @@ class _Planner:
         source_groups = _groups(
             ((listing.role, {"link": self._link(ref.path, source.id), "why": listing.why})
              for source, listing in self.catalog.sources_of(topic.key)),
-            _role_order,
+            role_order,
             _role_label,
         )
         question_groups = _groups(
             ((q.level, {"link": self._link(ref.path, q.id)})
              for q in self.catalog.questions_of(topic.key)),
-            _level_order,
+            level_order,
             _level_label,
         )
-        self._note(topic.id, "topic", frontmatter, "topic.md.j2", {
+        self._note(topic.id, Kind.TOPIC, frontmatter, "topic.md.j2", {
             "heading": self._hub_name(topic),
             "context": " · ".join(h.title for h in topic.context),
             "optional": topic.optional,
@@ -351,7 +361,7 @@ class _Planner:
             "source_groups": source_groups,
             "question_groups": question_groups,
             "has_roles": any(
-                listing.role in {CORE, PRACTITIONER}
+                listing.role in {Role.CORE, Role.PRACTITIONER}
                 for _, listing in self.catalog.sources_of(topic.key)
             ),
         })
@@ -359,13 +369,13 @@ class _Planner:
     # -- sources -----------------------------------------------------------------------------
 
     def _source_note(self, source: Source) -> None:
-        if self._known(source.id, "source"):
+        if self._known(source.id, Kind.SOURCE):
             return
         ref = self.refs[source.id]
         first = source.first
         topic = self.catalog.topic(first.topic_key)
         frontmatter: dict[str, object] = {
-            "vaultkit": "source",
+            "vaultkit": Kind.SOURCE.value,
             "id": source.id,
             "title": source.title,
             "aliases": [source.title],
@@ -382,7 +392,7 @@ class _Planner:
         frontmatter["role"] = first.role
         frontmatter["status"] = self.settings.source_statuses[0]
         frontmatter["tags"] = ["vaultkit/source"]
-        self._note(source.id, "source", frontmatter, "source.md.j2", {
+        self._note(source.id, Kind.SOURCE, frontmatter, "source.md.j2", {
             "title": source.title,
             "why": first.why,
             "url": source.url,
@@ -404,12 +414,12 @@ class _Planner:
     # -- questions ---------------------------------------------------------------------------
 
     def _question_note(self, question: Question) -> None:
-        if self._known(question.id, "question"):
+        if self._known(question.id, Kind.QUESTION):
             return
         ref = self.refs[question.id]
         topic = self._topic(question)
         frontmatter: dict[str, object] = {
-            "vaultkit": "question",
+            "vaultkit": Kind.QUESTION.value,
             "id": question.id,
             "title": question.text,
             "aliases": [question.text],
@@ -421,9 +431,9 @@ class _Planner:
         frontmatter["status"] = self.settings.question_statuses[0]
         frontmatter["tags"] = ["vaultkit/question"]
         sources = sorted(
-            self.catalog.sources_of(topic.key), key=lambda pair: _role_order(pair[1].role)
+            self.catalog.sources_of(topic.key), key=lambda pair: role_order(pair[1].role)
         )
-        self._note(question.id, "question", frontmatter, "question.md.j2", {
+        self._note(question.id, Kind.QUESTION, frontmatter, "question.md.j2", {
             "markdown": question.markdown,
             "context": question.context,
             "details": question.details,
@@ -468,14 +478,6 @@ def _groups(
     ]
 
 
-def _role_order(role: object) -> tuple[int, str]:
-    if role == CORE:
-        return (0, "")
-    if role == PRACTITIONER:
-        return (1, "")
-    return (3, "") if role is None else (2, str(role))
-
-
 def _role_label(role: object) -> str:
     if role is None:
         return "Reading"
@@ -483,13 +485,8 @@ def _role_label(role: object) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _level_order(level: object) -> tuple[int, str]:
-    order = list(LEVEL_LABELS)
-    return (order.index(level), "") if isinstance(level, Level) else (len(order), "")
-
-
 def _level_label(level: object) -> str:
-    return LEVEL_LABELS[level] if isinstance(level, Level) else "Questions"
+    return level.label if isinstance(level, Level) else "Questions"
 
 
 def _row(

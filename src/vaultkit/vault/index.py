@@ -21,6 +21,7 @@ from typing import Any
 
 from vaultkit import __version__
 from vaultkit.config import Settings
+from vaultkit.model import Kind
 from vaultkit.vault import parallel
 from vaultkit.vault import store as statefiles
 from vaultkit.vault.notes import NoteRecord, Problem, read_note
@@ -65,9 +66,9 @@ class VaultIndex:
         self._stats: dict[str, Stamp | None] = {}
         self._dirty = False
         """Whether the records differ from what the cache on disk holds."""
-        self._statuses = {
-            "source": settings.source_statuses,
-            "question": settings.question_statuses,
+        self._statuses: dict[str, tuple[str, ...]] = {
+            Kind.SOURCE: settings.source_statuses,
+            Kind.QUESTION: settings.question_statuses,
         }
 
     # -- reading -----------------------------------------------------------------------------
