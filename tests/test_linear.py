@@ -37,7 +37,6 @@ MAX_RATIO = 30
 RUN_BUDGET = 5.0
 """Seconds one run may take: linear code needs well under one, quadratic code hours."""
 WORKER_TIMEOUT = 240
-STATUSES = {"source": ("unread", "read")}
 FRONT = "---\nvaultkit: source\nid: s-1\ntitle: T\nstatus: read\n---\n"
 
 Work = Callable[[], object]
@@ -81,7 +80,7 @@ FRONTS: dict[str, Callable[[int], str]] = {
 def _read_note_work(folder: Path, text: str) -> Work:
     path = folder / f"{len(text)}.md"
     path.write_text(text, encoding="utf-8")
-    return lambda: read_note(path, path.name, STATUSES)
+    return lambda: read_note(path, path.name)
 
 
 def _identity_work(folder: Path, blanks: int) -> Work:

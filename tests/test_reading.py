@@ -17,12 +17,9 @@ import pytest
 from tests.conftest import RunCli
 from tests.helpers import notes, split_note
 from vaultkit.config import Settings
+from vaultkit.report.problems import judge_note
 from vaultkit.vault.notes import NoteRecord, Problem, read_note
 
-STATUSES = {
-    "source": Settings().source_statuses,
-    "question": Settings().question_statuses,
-}
 SOURCE_STATUSES = "unread, reading, read, summarized, skipped"
 POST_TRAINING = "1 Post-Training LLMs (SFT, DPO, RLHF, preference optimization)"
 GRPO = f"Questions/{POST_TRAINING}/When would you choose GRPO over DPO.md"
@@ -31,8 +28,12 @@ SUBPROCESS_TIMEOUT = 30  # seconds; generous, so only a hang reaches it
 
 
 def read(path: Path, relative: str | None = None) -> NoteRecord | Problem:
-    """`read_note` with the default statuses, the file's name as its relative path."""
-    return read_note(path, relative or path.name, STATUSES)
+    """`read_note`, the file's name as its relative path, its problems judged as `check` does
+    with the default settings (statuses included)."""
+    result = read_note(path, relative or path.name)
+    if isinstance(result, Problem):
+        return result
+    return dataclasses.replace(result, problems=tuple(judge_note(result, Settings())))
 
 
 def read_record(path: Path, relative: str | None = None) -> NoteRecord:
@@ -440,7 +441,7 @@ def read_in_subprocess(path: Path) -> subprocess.CompletedProcess[str]:
         "from pathlib import Path\n"
         "from vaultkit.vault.notes import read_note\n"
         "path = Path(sys.argv[1])\n"
-        "result = read_note(path, path.name, {'source': ('unread',)})\n"
+        "result = read_note(path, path.name)\n"
         "print(json.dumps([type(result).__name__, dataclasses.asdict(result)]))\n"
     )
     return subprocess.run(

@@ -343,7 +343,7 @@ def chunk_then_kill_the_parent(job):
     return read_chunk(job)
 
 index._read_chunk = chunk_then_kill_the_parent
-index.read_notes(Path(sys.argv[2]), [f"n{i}.md" for i in range(index._PARALLEL_FROM)], {})
+index.read_notes(Path(sys.argv[2]), [f"n{i}.md" for i in range(index._PARALLEL_FROM)])
 """
 
 _KILL_PARENT_WHILE_PARSING_AHEAD = """

@@ -14,7 +14,7 @@ from typing import Literal, cast
 
 from vaultkit.errors import ConfigError
 from vaultkit.files.reads import NotRegularError, TooLargeError, read_file
-from vaultkit.model import Dashboard
+from vaultkit.model import Dashboard, Kind
 
 CONFIG_NAME = "vaultkit.toml"
 LIMIT_BYTES = 1 << 20
@@ -92,6 +92,14 @@ class Settings:
     reading_list: str = "Lists/Reading list.md"
     """The reading list inside the vault that `sync` reads."""
     syllabus: str = "Lists/Question syllabus.md"
+
+    def statuses_of(self, kind: str) -> tuple[str, ...]:
+        """The `status:` values allowed in notes of this kind; none for kinds without one."""
+        if kind == Kind.SOURCE:
+            return self.source_statuses
+        if kind == Kind.QUESTION:
+            return self.question_statuses
+        return ()
 
     def dashboard_paths(self) -> dict[Dashboard, str]:
         """Each dashboard's path relative to the vault, in Home's order."""

@@ -34,8 +34,7 @@ def find_problems(
     """
     found: list[Problem] = [*index.failures.values(), *extra]
     for record in index.notes():
-        found.extend(record.problems)
-        found.extend(_disagreements(record, settings))
+        found.extend(judge_note(record, settings))
     dashboards = set(dashboards)
     found.extend(_broken_links(index, dashboards))
     found.extend(_kept_aside(index, dashboards))
@@ -45,6 +44,25 @@ def find_problems(
         found.extend(_left_the_lists(index, listed, settings))
     unique = dict.fromkeys(found)
     return sorted(unique, key=lambda p: (p.path, p.line or 0, p.message))
+
+
+def judge_note(record: NoteRecord, settings: Settings) -> list[Problem]:
+    """What is wrong in one note: what reading it found, then its status judged by settings."""
+    return [*record.problems, *_status_problems(record, settings),
+            *_disagreements(record, settings)]
+
+
+def _status_problems(record: NoteRecord, settings: Settings) -> list[Problem]:
+    """A status missing, or not one the settings allow for the note's kind."""
+    allowed = settings.statuses_of(record.kind)
+    if not allowed:
+        return []
+    if record.status is None:
+        return [Problem(record.path, None, f"has no `status`; counted as {allowed[0]!r}")]
+    if record.status not in allowed:
+        return [Problem(record.path, record.status_line,
+                        f"status {record.status!r} is not one of: {', '.join(allowed)}")]
+    return []
 
 
 def _disagreements(record: NoteRecord, settings: Settings) -> list[Problem]:

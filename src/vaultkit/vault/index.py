@@ -21,7 +21,6 @@ from typing import Any
 
 from vaultkit import __version__
 from vaultkit.config import Settings
-from vaultkit.model import Kind
 from vaultkit.vault import parallel
 from vaultkit.vault import store as statefiles
 from vaultkit.vault.notes import NoteRecord, Problem, read_note
@@ -66,10 +65,6 @@ class VaultIndex:
         self._stats: dict[str, Stamp | None] = {}
         self._dirty = False
         """Whether the records differ from what the cache on disk holds."""
-        self._statuses: dict[str, tuple[str, ...]] = {
-            Kind.SOURCE: settings.source_statuses,
-            Kind.QUESTION: settings.question_statuses,
-        }
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -100,7 +95,7 @@ class VaultIndex:
                 self._store(relative, hit[1], stat)
             else:
                 unread.append((relative, stat))
-        results = read_notes(self.root, [r for r, _ in unread], self._statuses)
+        results = read_notes(self.root, [r for r, _ in unread])
         for (relative, stat), result in zip(unread, results, strict=True):
             self._store(relative, result, stat)
         self.failures.update(unlisted)  # not notes: no stamp, never cached
@@ -188,7 +183,7 @@ class VaultIndex:
         return found
 
     def _read(self, path: Path, relative: str) -> NoteRecord | Problem:
-        return read_note(path, relative, self._statuses)
+        return read_note(path, relative)
 
 
     def _store(
@@ -227,8 +222,8 @@ class VaultIndex:
     # -- cache -------------------------------------------------------------------------------
 
     def _cache_key(self) -> str:
-        # Records depend on the allowed statuses (their problems name them) and on our code.
-        text = json.dumps([__version__, self._statuses], sort_keys=True)
+        # Records depend on our code only: reading a note does not look at the settings.
+        text = json.dumps([__version__], sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def _load_cache(self) -> dict[str, tuple[Stamp, NoteRecord | Problem]]:
@@ -355,7 +350,7 @@ def _from_json(data: list[Any]) -> NoteRecord | Problem:
 
 
 def read_notes(
-    root: Path, relatives: list[str], statuses: dict[str, tuple[str, ...]]
+    root: Path, relatives: list[str]
 ) -> list[NoteRecord | Problem]:
     """Read many notes; a large cold scan is shared among processes when that is safe.
 
@@ -363,7 +358,7 @@ def read_notes(
     """
     count = parallel.workers()
     if len(relatives) < _PARALLEL_FROM or count < 2 or not parallel.can_fork():
-        return [read_note(root / r, r, statuses) for r in relatives]
+        return [read_note(root / r, r) for r in relatives]
     chunks = [relatives[i::count] for i in range(count)]
     # Imported here: multiprocessing's machinery costs ~40 ms at every start of the command,
     # and only a large cold scan uses it.
@@ -377,15 +372,15 @@ def read_notes(
         initializer=parallel.die_with_parent,
         initargs=(os.getpid(),),
     ) as pool:
-        parts = list(pool.map(_read_chunk, [(root, chunk, statuses) for chunk in chunks]))
+        parts = list(pool.map(_read_chunk, [(root, chunk) for chunk in chunks]))
     by_path = {r: result for chunk, part in zip(chunks, parts, strict=True)
                for r, result in zip(chunk, part, strict=True)}
     return [by_path[r] for r in relatives]
 
 
 def _read_chunk(
-    job: tuple[Path, list[str], dict[str, tuple[str, ...]]],
+    job: tuple[Path, list[str]],
 ) -> list[NoteRecord | Problem]:
-    root, relatives, statuses = job
-    return [read_note(root / r, r, statuses) for r in relatives]
+    root, relatives = job
+    return [read_note(root / r, r) for r in relatives]
 

@@ -165,13 +165,11 @@ _HREF_END = re.compile(r"[)\s]")
 _ANGLE_HREF_END = re.compile(r"[>\n]")
 
 
-def read_note(path: Path, relative: str, statuses: Mapping[str, tuple[str, ...]]) -> (
-    NoteRecord | Problem
-):
+def read_note(path: Path, relative: str) -> NoteRecord | Problem:
     """One Markdown file → its record, or the Problem that keeps it from being read.
 
-    `statuses` maps a kind (`source`, `question`) to its allowed `status:` values. Reading never
-    writes: the file's bytes and times stay as they are.
+    Facts only, whatever the settings: whether a status is allowed is judged in `problems`.
+    Reading never writes: the file's bytes and times stay as they are.
     """
     text = _text_of(path, relative)
     if isinstance(text, Problem):
@@ -195,15 +193,6 @@ def read_note(path: Path, relative: str, statuses: Mapping[str, tuple[str, ...]]
     kind = text_of["vaultkit"] or ""
     status = text_of["status"]
     status_line = fm.key_line(front, "status")
-    allowed = statuses.get(kind)
-    if allowed is not None:
-        if status is None:
-            notes.append(Problem(relative, None, f"has no `status`; counted as {allowed[0]!r}"))
-        elif status not in allowed:
-            notes.append(Problem(
-                relative, status_line,
-                f"status {status!r} is not one of: {', '.join(allowed)}",
-            ))
     stem = path.name.removesuffix(".md")
     return NoteRecord(
         path=relative,
