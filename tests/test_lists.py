@@ -158,7 +158,7 @@ def test_to_json_writes_ids_enums_and_tuples_as_plain_json() -> None:
     reading = to_json(shipped_reading())
     assert isinstance(reading, dict)
     assert reading["sources"][0]["id"] == shipped_reading().sources[0].id
-    assert isinstance(reading["sources"][0]["listings"], list)
+    assert isinstance(reading["sources"][0]["placements"], list)
     seed = to_json(shipped_syllabus())
     assert isinstance(seed, dict)
     assert seed["questions"][0]["level"] == "foundational"
@@ -169,11 +169,11 @@ def test_to_json_writes_ids_enums_and_tuples_as_plain_json() -> None:
 
 
 def test_shipped_reading_list_counts() -> None:
-    """The shipped reading list gives 63 distinct sources and 65 listings, with no warnings."""
+    """The shipped reading list gives 63 distinct sources and 65 placements, with no warnings."""
     reading = shipped_reading()
     assert len(reading.sources) == 63
     assert len({s.id for s in reading.sources}) == 63
-    assert sum(len(s.listings) for s in reading.sources) == 65
+    assert sum(len(s.placements) for s in reading.sources) == 65
     assert reading.warnings == ()
 
 
@@ -186,11 +186,11 @@ def test_shipped_reading_list_counts() -> None:
     ],
 )
 def test_shipped_repeated_urls_are_one_source(title: str, topics: tuple[str, str]) -> None:
-    """A URL listed twice is one source with a listing, and its own reason, in each topic."""
+    """A URL listed twice is one source with a placement, and its own reason, in each topic."""
     source = source_titled(shipped_reading(), title)
-    assert tuple(listing.topic_key for listing in source.listings) == topics
-    assert source.listings[0].why != source.listings[1].why
-    repeated = [s for s in shipped_reading().sources if len(s.listings) > 1]
+    assert tuple(placement.topic_key for placement in source.placements) == topics
+    assert source.placements[0].why != source.placements[1].why
+    repeated = [s for s in shipped_reading().sources if len(s.placements) > 1]
     assert len(repeated) == 2
 
 
@@ -242,11 +242,11 @@ def test_shipped_role_groups_map_to_roles() -> None:
             group = title if line.startswith("### ") and title in ROLE_GROUPS else None
         elif re.match(r"^\d+\. \*\*", line):
             group_of_line[number] = group
-    listings = [listing for s in shipped_reading().sources for listing in s.listings]
-    assert {listing.line for listing in listings} == set(group_of_line)
-    for listing in listings:
-        group = group_of_line[listing.line]
-        assert listing.role == (ROLE_GROUPS[group] if group else None), listing
+    placements = [placement for s in shipped_reading().sources for placement in s.placements]
+    assert {placement.line for placement in placements} == set(group_of_line)
+    for placement in placements:
+        group = group_of_line[placement.line]
+        assert placement.role == (ROLE_GROUPS[group] if group else None), placement
     seen_groups = {g for g in group_of_line.values() if g}
     assert seen_groups == set(ROLE_GROUPS)
 
@@ -259,7 +259,7 @@ def test_role_group_heading_names_role(heading: str, role: str) -> None:
         "1. **A paper**  \n   [https://example.org/p](https://example.org/p)  \n   Why: because.\n"
     )
     assert [(t.key, t.number) for t in reading.topics] == [("a-topic", "3")]
-    assert [listing.role for listing in reading.sources[0].listings] == [role]
+    assert [placement.role for placement in reading.sources[0].placements] == [role]
 
 
 def test_shipped_reading_guidance_is_not_sources() -> None:
@@ -357,7 +357,7 @@ def test_awesome_group_bullet_lends_its_nested_items() -> None:
     reading = fixture_reading("readlist-awesome.md")
     zero = source_titled(reading, "ZeRO: Memory Optimizations")
     fsdp = source_titled(reading, "PyTorch FSDP")
-    assert [listing.topic_key for listing in (*zero.listings, *fsdp.listings)] == [
+    assert [placement.topic_key for placement in (*zero.placements, *fsdp.placements)] == [
         "parallelism", "parallelism",
     ]
     assert fsdp.details == "- Code: [pytorch/pytorch](https://github.com/pytorch/pytorch)"

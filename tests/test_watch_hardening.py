@@ -95,7 +95,7 @@ def spawn() -> Iterator[Spawn]:
 
 @linux_only
 def test_reading_every_file_many_times_gives_the_watcher_no_event(vault: Path) -> None:
-    """Twenty sweeps reading every file and listing every folder: the handler receives not
+    """Twenty sweeps reading every file and placement every folder: the handler receives not
     one event. Probes written afterwards in each watched folder are the only events."""
     received: list[FileSystemEvent] = []
 

@@ -157,7 +157,7 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
-class Listing:
+class Placement:
     """One place a source is listed: a source listed twice (read again later) has two."""
 
     topic_key: str
@@ -174,7 +174,7 @@ class Source:
 
     title: str
     url: str
-    listings: tuple[Listing, ...]
+    placements: tuple[Placement, ...]
     """Every place the list names this URL, in list order; never empty."""
     details: str = ""
     """Markdown of nested items that belong to the entry (authors, code links)."""
@@ -186,8 +186,8 @@ class Source:
         object.__setattr__(self, "id", "s-" + short_hash(normalise_url(self.url)))
 
     @property
-    def first(self) -> Listing:
-        return self.listings[0]
+    def first(self) -> Placement:
+        return self.placements[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,8 +257,8 @@ class Catalog:
     def topic(self, key: str) -> Topic:
         return self._topics[key]
 
-    def sources_of(self, key: str) -> tuple[tuple[Source, Listing], ...]:
-        """Each source listed under the topic, with the listing that puts it there."""
+    def sources_of(self, key: str) -> tuple[tuple[Source, Placement], ...]:
+        """Each source listed under the topic, with the placement that puts it there."""
         return tuple(self._sources_by_topic.get(key, ()))
 
     def questions_of(self, key: str) -> tuple[Question, ...]:
@@ -270,11 +270,11 @@ class Catalog:
         return {t.key: t for t in self.topics}
 
     @cached_property
-    def _sources_by_topic(self) -> dict[str, list[tuple[Source, Listing]]]:
-        found: dict[str, list[tuple[Source, Listing]]] = {}
+    def _sources_by_topic(self) -> dict[str, list[tuple[Source, Placement]]]:
+        found: dict[str, list[tuple[Source, Placement]]] = {}
         for source in self.sources:
-            for listing in source.listings:
-                found.setdefault(listing.topic_key, []).append((source, listing))
+            for placement in source.placements:
+                found.setdefault(placement.topic_key, []).append((source, placement))
         return found
 
     @cached_property
@@ -286,7 +286,7 @@ class Catalog:
 
 
 @dataclass(frozen=True, slots=True)
-class Listed:
+class ListedIds:
     """The ids the lists name, in list order: all a build needs of them."""
 
     topics: tuple[str, ...] = ()
@@ -294,7 +294,7 @@ class Listed:
     questions: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, catalog: Catalog) -> Listed:
+    def of(cls, catalog: Catalog) -> ListedIds:
         return cls(
             topics=tuple(t.id for t in catalog.topics),
             sources=tuple(s.id for s in catalog.sources),

@@ -15,11 +15,11 @@ from vaultkit import __version__, config
 from vaultkit.config import Settings
 from vaultkit.errors import VaultPathError
 from vaultkit.files.writes import remove_stale_temp_files
-from vaultkit.model import Listed
+from vaultkit.model import ListedIds
 from vaultkit.report import dashboards, publish
 from vaultkit.report.problems import find_problems
 from vaultkit.report.progress import Progress, measure
-from vaultkit.vault import store as statefiles
+from vaultkit.vault import store
 from vaultkit.vault.index import VaultIndex, is_racy, snapshot, stamp
 from vaultkit.vault.list_ids import listed_in_vault, parsed_ahead
 from vaultkit.vault.notes import Problem
@@ -157,7 +157,7 @@ def _unchanged_since(root: Path, settings: Settings, fingerprint: str) -> BuildR
     """The last build's result, if the vault and its dashboards are as that build left them."""
     if not fingerprint:
         return None
-    raw = statefiles.read(root, LAST_BUILD)
+    raw = store.read(root, LAST_BUILD)
     if raw is None:
         return None
     try:
@@ -180,7 +180,7 @@ def _remember(root: Path, settings: Settings, fingerprint: str, problems: int) -
         "dashboards": publish.hashes(root, settings),
         "problems": problems,
     }
-    statefiles.write_cache(root, LAST_BUILD, json.dumps(payload, sort_keys=True).encode("utf-8"))
+    store.write_cache(root, LAST_BUILD, json.dumps(payload, sort_keys=True).encode("utf-8"))
 
 
 def remove_stale_files(root: Path, settings: Settings) -> None:
@@ -192,5 +192,5 @@ def remove_stale_files(root: Path, settings: Settings) -> None:
     remove_stale_temp_files(root, [settings.folders.dashboards, STATE_DIR, CACHE_DIR])
 
 
-def _list_order(listed: Listed) -> dict[str, int]:
+def _list_order(listed: ListedIds) -> dict[str, int]:
     return {note_id: n for n, note_id in enumerate((*listed.sources, *listed.questions))}

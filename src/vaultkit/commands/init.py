@@ -12,10 +12,10 @@ from vaultkit.commands.build import BuildResult, build_vault
 from vaultkit.config import LinkStyle, Settings
 from vaultkit.errors import LinkStyleError, ListError, VaultPathError
 from vaultkit.lists import load_reading_list, load_syllabus, read_list_bytes
-from vaultkit.model import Catalog, Listed, ListWarning, combine
+from vaultkit.model import Catalog, ListedIds, ListWarning, combine
 from vaultkit.scaffold import plan as scaffold
 from vaultkit.scaffold.templates import shipped_list
-from vaultkit.vault import seen as state
+from vaultkit.vault import seen
 from vaultkit.vault.list_ids import prime
 
 READING_LIST = "Reading list.md"
@@ -74,9 +74,9 @@ def init_vault(
     report = scaffold.apply(plan, dry_run=dry_run)
     built = None
     if not dry_run:
-        state.remember(vault, _entry_ids(catalog))
+        seen.remember(vault, _entry_ids(catalog))
         if _in_vault(vault, settings) == [reading_bytes, syllabus_bytes]:
-            prime(vault, settings, Listed.of(catalog))  # the build need not parse them again
+            prime(vault, settings, ListedIds.of(catalog))  # the build need not parse them again
         built = build_vault(vault, settings)
     warnings = tuple(
         [(reading_path, w) for w in reading.warnings]

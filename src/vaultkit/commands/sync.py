@@ -18,7 +18,7 @@ from vaultkit.errors import NoListsError
 from vaultkit.lists import load_catalog
 from vaultkit.model import LISTED_KINDS, Catalog, Kind, ListWarning
 from vaultkit.scaffold import plan as scaffold
-from vaultkit.vault import seen as state
+from vaultkit.vault import seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ def sync_vault(
         if catalog is None:
             raise NoListsError(root, settings.reading_list, settings.syllabus)
         existing = scaffold.scan(root)
-        known = state.known_ids(root)
+        known = seen.known_ids(root)
         if known is None:  # no record (deleted, or a vault from elsewhere): what has notes
             known = set(existing.notes_by_id)
         plan = scaffold.plan(catalog, settings, root, existing)
@@ -75,7 +75,7 @@ def sync_vault(
     if dry_run:
         return result
     report = scaffold.apply(scaffold.Plan(root, tuple(new)))
-    state.remember(root, [f.note_id for f in report.created if f.note_id])
+    seen.remember(root, [f.note_id for f in report.created if f.note_id])
     return dataclasses.replace(
         result, created=report.created, build=build_vault(root, settings) if build else None
     )

@@ -39,8 +39,8 @@ from vaultkit.lists._sections import (
 from vaultkit.model import (
     Guidance,
     Heading,
-    Listing,
     ListWarning,
+    Placement,
     ReadingList,
     Role,
     Source,
@@ -77,10 +77,10 @@ class _Walk:
     entries: dict[int, list[_Entry]] = field(default_factory=dict)
     """Section (by `id`) → the entries in its own lists."""
     topics: list[Topic] = field(default_factory=list)
-    sources: dict[str, tuple[_Entry, list[Listing]]] = field(default_factory=dict)
-    """Normalised URL → its first entry and every listing of it."""
+    sources: dict[str, tuple[_Entry, list[Placement]]] = field(default_factory=dict)
+    """Normalised URL → its first entry and every placement of it."""
     listed: set[tuple[str, str]] = field(default_factory=set)
-    """(Normalised URL, topic key) of every listing kept."""
+    """(Normalised URL, topic key) of every placement kept."""
     warnings: list[ListWarning] = field(default_factory=list)
     keys: UniqueKeys = field(default_factory=UniqueKeys)
     """The topics' keys, handed out so far."""
@@ -102,7 +102,7 @@ def parse(text: str) -> ReadingList:
     return ReadingList(
         topics=tuple(walk.topics),
         sources=tuple(
-            Source(title=e.title, url=e.url, listings=tuple(ls), details=e.details)
+            Source(title=e.title, url=e.url, placements=tuple(ls), details=e.details)
             for e, ls in walk.sources.values()
         ),
         guidance=tuple(_guidance(root, walk)),
@@ -117,7 +117,7 @@ def _assign(section: Section, context: tuple[Section, ...], walk: _Walk) -> None
         topic = _topic(section, context, walk)
         walk.topics.append(topic)
         for role, entry in own:
-            _add_listing(entry, Listing(topic.key, role, entry.why, entry.line), walk)
+            _add_listing(entry, Placement(topic.key, role, entry.why, entry.line), walk)
     inner = (*context, section) if section.level > 0 else context
     for child in section.children:
         if not _is_role(child, section):
@@ -197,9 +197,9 @@ def _heading(section: Section, walk: _Walk) -> Heading:
     return heading
 
 
-def _add_listing(entry: _Entry, listing: Listing, walk: _Walk) -> None:
+def _add_listing(entry: _Entry, placement: Placement, walk: _Walk) -> None:
     key = normalise_url(entry.url)
-    if (key, listing.topic_key) in walk.listed:
+    if (key, placement.topic_key) in walk.listed:
         first = walk.sources[key][0]
         walk.warnings.append(ListWarning(
             entry.line,
@@ -207,11 +207,11 @@ def _add_listing(entry: _Entry, listing: Listing, walk: _Walk) -> None:
             "kept once",
         ))
         return
-    walk.listed.add((key, listing.topic_key))
+    walk.listed.add((key, placement.topic_key))
     if key in walk.sources:
-        walk.sources[key][1].append(listing)
+        walk.sources[key][1].append(placement)
     else:
-        walk.sources[key] = (entry, [listing])
+        walk.sources[key] = (entry, [placement])
 
 
 def _entries(node: SyntaxTreeNode, walk: _Walk) -> list[_Entry]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from vaultkit.config import Settings
 from vaultkit.files.display import is_shown_as_is
-from vaultkit.model import Kind, Listed
+from vaultkit.model import Kind, ListedIds
 from vaultkit.vault.index import VaultIndex
 from vaultkit.vault.notes import NoteRecord, Problem
 
@@ -23,7 +23,7 @@ def find_problems(
     index: VaultIndex,
     settings: Settings,
     *,
-    listed: Listed | None = None,
+    listed: ListedIds | None = None,
     dashboards: Iterable[str] = (),
     extra: Iterable[Problem] = (),
 ) -> list[Problem]:
@@ -149,7 +149,7 @@ def _duplicates(index: VaultIndex) -> list[Problem]:
     return found
 
 
-def _left_the_lists(index: VaultIndex, lists: Listed, settings: Settings) -> list[Problem]:
+def _left_the_lists(index: VaultIndex, lists: ListedIds, settings: Settings) -> list[Problem]:
     listed: dict[str, tuple[set[str], str]] = {
         Kind.SOURCE: (set(lists.sources), settings.reading_list),
         Kind.QUESTION: (set(lists.questions), settings.syllabus),

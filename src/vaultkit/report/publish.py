@@ -294,7 +294,7 @@ def _kept_already(info: os.stat_result, path: Path) -> bool:
 def _keep(swapped: Path, path: Path) -> Path:
     """Move the file to `<name> (edited).md` (or `(edited 2)`…) beside `path`, never over one."""
     stem = path.name.removesuffix(".md")
-    with os.scandir(path.parent) as entries:  # one listing, not one failed rename per copy
+    with os.scandir(path.parent) as entries:  # one placement, not one failed rename per copy
         taken = {entry.name for entry in entries if entry.name.startswith(f"{stem} (edited")}
     for n in itertools.count(1):
         name = f"{stem} ({'edited' if n == 1 else f'edited {n}'}).md"

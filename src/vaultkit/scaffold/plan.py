@@ -340,8 +340,8 @@ class _Planner:
             frontmatter["optional"] = True
         frontmatter["tags"] = ["vaultkit/topic"]
         source_groups = _groups(
-            ((listing.role, {"link": self._link(ref.path, source.id), "why": listing.why})
-             for source, listing in self.catalog.sources_of(topic.key)),
+            ((placement.role, {"link": self._link(ref.path, source.id), "why": placement.why})
+             for source, placement in self.catalog.sources_of(topic.key)),
             role_order,
             _role_label,
         )
@@ -361,8 +361,8 @@ class _Planner:
             "source_groups": source_groups,
             "question_groups": question_groups,
             "has_roles": any(
-                listing.role in {Role.CORE, Role.PRACTITIONER}
-                for _, listing in self.catalog.sources_of(topic.key)
+                placement.role in {Role.CORE, Role.PRACTITIONER}
+                for _, placement in self.catalog.sources_of(topic.key)
             ),
         })
 
@@ -384,10 +384,10 @@ class _Planner:
         if topic.tier is not None:
             frontmatter["tier"] = topic.tier
         frontmatter["topic"] = wikilink(self.refs[topic.id])
-        if len(source.listings) > 1:
+        if len(source.placements) > 1:
             frontmatter["also_in"] = [
-                wikilink(self.refs[self.catalog.topic(listing.topic_key).id])
-                for listing in source.listings[1:]
+                wikilink(self.refs[self.catalog.topic(placement.topic_key).id])
+                for placement in source.placements[1:]
             ]
         frontmatter["role"] = first.role
         frontmatter["status"] = self.settings.source_statuses[0]
@@ -401,11 +401,11 @@ class _Planner:
             "tier": topic.tier,
             "also": [
                 {
-                    "topic_link": self._topic_link(ref.path, listing.topic_key),
-                    "role": listing.role,
-                    "why": listing.why,
+                    "topic_link": self._topic_link(ref.path, placement.topic_key),
+                    "role": placement.role,
+                    "why": placement.why,
                 }
-                for listing in source.listings[1:]
+                for placement in source.placements[1:]
             ],
             "details": source.details,
             "targets": self.settings.targets,
@@ -442,8 +442,8 @@ class _Planner:
             "level_label": _level_label(question.level),
             "difficulty": question.difficulty,
             "sources": [
-                {"link": self._link(ref.path, source.id), "role": listing.role}
-                for source, listing in sources
+                {"link": self._link(ref.path, source.id), "role": placement.role}
+                for source, placement in sources
             ],
         })
 

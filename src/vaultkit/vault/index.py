@@ -21,8 +21,7 @@ from typing import Any
 
 from vaultkit import __version__
 from vaultkit.config import Settings
-from vaultkit.vault import parallel
-from vaultkit.vault import store as statefiles
+from vaultkit.vault import parallel, store
 from vaultkit.vault.notes import NoteRecord, Problem, read_note
 from vaultkit.vault.store import CACHE_DIR
 
@@ -227,7 +226,7 @@ class VaultIndex:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def _load_cache(self) -> dict[str, tuple[Stamp, NoteRecord | Problem]]:
-        raw = statefiles.read(self.root, CACHE_FILE)
+        raw = store.read(self.root, CACHE_FILE)
         if raw is None:
             return {}
         try:
@@ -258,7 +257,7 @@ class VaultIndex:
                 notes[relative] = [*stat, _to_json(result)]
         payload = {"format": _CACHE_FORMAT, "key": self._cache_key(), "notes": notes}
         data = json.dumps(payload, separators=(",", ":")).encode("utf-8")
-        statefiles.write_cache(self.root, CACHE_FILE, data)
+        store.write_cache(self.root, CACHE_FILE, data)
 
 
 def walk(

@@ -19,9 +19,8 @@ from vaultkit import __version__
 from vaultkit.config import Settings
 from vaultkit.errors import ListError
 from vaultkit.lists import load_catalog
-from vaultkit.model import Listed
-from vaultkit.vault import parallel
-from vaultkit.vault import store as statefiles
+from vaultkit.model import ListedIds
+from vaultkit.vault import parallel, store
 from vaultkit.vault.index import is_racy, stamp
 from vaultkit.vault.notes import Problem
 from vaultkit.vault.store import CACHE_DIR
@@ -33,7 +32,7 @@ log = logging.getLogger(__name__)
 
 CACHE_FILE = f"{CACHE_DIR}/lists.json"
 
-Found = tuple[Listed | None, list[Problem]]
+Found = tuple[ListedIds | None, list[Problem]]
 _memory: dict[str, Found] = {}
 
 
@@ -51,7 +50,7 @@ def listed_in_vault(root: Path, settings: Settings) -> Found:
     return found
 
 
-def prime(root: Path, settings: Settings, listed: Listed) -> None:
+def prime(root: Path, settings: Settings, listed: ListedIds) -> None:
     """Remember ids already known for the lists as they are on disk now (`init` parsed them)."""
     key, racy = _key(root, settings)
     _keep(root, key, (listed, []), to_disk=not racy)
@@ -125,11 +124,11 @@ def _parse(root: Path, settings: Settings) -> Found:
         return None, []
     # An entry the parser had to skip is a problem of the vault: it has no note.
     skipped = [Problem(path, w.line, f"{w.message}") for path, w in catalog.warnings]
-    return Listed.of(catalog), skipped
+    return ListedIds.of(catalog), skipped
 
 
 def _from_disk(root: Path, key: str) -> Found | None:
-    raw = statefiles.read(root, CACHE_FILE)
+    raw = store.read(root, CACHE_FILE)
     if raw is None:
         return None
     try:
@@ -137,7 +136,7 @@ def _from_disk(root: Path, key: str) -> Found | None:
         if not isinstance(data, dict) or data.get("key") != key:
             return None
         listed = data["listed"]
-        found_listed = None if listed is None else Listed(
+        found_listed = None if listed is None else ListedIds(
             topics=tuple(listed["topics"]),
             sources=tuple(listed["sources"]),
             questions=tuple(listed["questions"]),
@@ -157,4 +156,4 @@ def _to_disk(root: Path, key: str, found: Found) -> None:
         },
         "problems": [[p.path, p.line, p.message] for p in problems],
     }
-    statefiles.write_cache(root, CACHE_FILE, json.dumps(payload).encode("utf-8"))
+    store.write_cache(root, CACHE_FILE, json.dumps(payload).encode("utf-8"))

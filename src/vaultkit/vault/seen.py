@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from vaultkit.vault import store as statefiles
+from vaultkit.vault import store
 from vaultkit.vault.store import STATE_DIR
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ STATE_FILE = f"{STATE_DIR}/state.json"
 
 def known_ids(root: Path) -> set[str] | None:
     """Ids of the entries vaultkit has made notes for; None when there is no usable record."""
-    raw = statefiles.read(root, STATE_FILE)
+    raw = store.read(root, STATE_FILE)
     if raw is None:
         return None
     try:
@@ -39,5 +39,5 @@ def remember(root: Path, ids: Iterable[str]) -> None:
     """Add ids to the record (never forgets one: a deleted note stays deleted)."""
     known = (known_ids(root) or set()) | set(ids)
     data = (json.dumps({"format": 1, "known": sorted(known)}, indent=1) + "\n").encode("utf-8")
-    if statefiles.read(root, STATE_FILE) != data:
-        statefiles.write(root, STATE_FILE, data)
+    if store.read(root, STATE_FILE) != data:
+        store.write(root, STATE_FILE, data)
