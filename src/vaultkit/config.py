@@ -179,8 +179,8 @@ def _refuse_bombs(text: str, path: Path) -> None:
 def _string_end(text: str, start: int) -> int:
     """Where the TOML string opening at `start` ends: its last quote, or where it breaks off."""
     quote = text[start] * 3 if text.startswith(text[start] * 3, start) else text[start]
-    found = _BODIES[quote].match(text, start + len(quote))
-    end = found.end() if found is not None else len(text)
+    body = _BODIES[quote].match(text, start + len(quote))
+    end = body.end() if body is not None else len(text)
     if len(quote) == 1:  # closed by its quote, or broken off at a line's end (tomllib says so)
         return end if text.startswith(quote, end) else end - 1
     # `a""""` ends a multi-line string whose text ends with a quote: the last three close it.

@@ -271,18 +271,18 @@ class Catalog:
 
     @cached_property
     def _sources_by_topic(self) -> dict[str, list[tuple[Source, Placement]]]:
-        found: dict[str, list[tuple[Source, Placement]]] = {}
+        by_topic: dict[str, list[tuple[Source, Placement]]] = {}
         for source in self.sources:
             for placement in source.placements:
-                found.setdefault(placement.topic_key, []).append((source, placement))
-        return found
+                by_topic.setdefault(placement.topic_key, []).append((source, placement))
+        return by_topic
 
     @cached_property
     def _questions_by_topic(self) -> dict[str, list[Question]]:
-        found: dict[str, list[Question]] = {}
+        by_topic: dict[str, list[Question]] = {}
         for question in self.questions:
-            found.setdefault(question.topic_key, []).append(question)
-        return found
+            by_topic.setdefault(question.topic_key, []).append(question)
+        return by_topic
 
 
 @dataclass(frozen=True, slots=True)

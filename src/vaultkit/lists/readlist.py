@@ -126,17 +126,17 @@ def _assign(section: Section, context: tuple[Section, ...], walk: _Walk) -> None
 
 def _role_subtree_entries(section: Section, walk: _Walk) -> list[tuple[str | None, _Entry]]:
     """Entries directly under the section or under its role-group sub-headings."""
-    found: list[tuple[str | None, _Entry]] = [(None, e) for e in walk.entries[id(section)]]
+    grouped: list[tuple[str | None, _Entry]] = [(None, e) for e in walk.entries[id(section)]]
 
     def visit(group: Section, role: str) -> None:
-        found.extend((role, e) for e in walk.entries[id(group)])
+        grouped.extend((role, e) for e in walk.entries[id(group)])
         for child in group.children:
             visit(child, role)
 
     for child in section.children:
         if _is_role(child, section):
             visit(child, _role_name(child.title))
-    return found
+    return grouped
 
 
 def _is_role(section: Section, parent: Section) -> bool:
@@ -216,24 +216,24 @@ def _add_listing(entry: _Entry, placement: Placement, walk: _Walk) -> None:
 
 def _entries(node: SyntaxTreeNode, walk: _Walk) -> list[_Entry]:
     """The entries of one list, recursing into items that only group other items."""
-    found: list[_Entry] = []
+    entries: list[_Entry] = []
     skipped: list[ListWarning] = []
     for item in list_items(node):
         paragraph = first_paragraph(item)
         why_not: list[ListWarning] = []
         entry = _entry(item, paragraph, walk.lines, why_not) if paragraph else None
         if entry is not None:
-            found.append(entry)
+            entries.append(entry)
             continue
         nested = [e for child in item.children if is_list(child) for e in _entries(child, walk)]
-        found.extend(nested)
+        entries.extend(nested)
         if not nested:  # an item that groups entries under it is not a broken entry
             skipped.extend(why_not)
     # An item without a link among real entries is a broken entry; in a list of plain
     # bullets (a "what to skip" list, a table of contents) it is just prose.
-    if found:
+    if entries:
         walk.warnings.extend(skipped)
-    return found
+    return entries
 
 
 def _entry(
@@ -280,7 +280,7 @@ def _bold_text(tokens: list[Token]) -> str:
 
 def _links(tokens: list[Token]) -> list[tuple[str, str, int]]:
     """(href, link text, index of link_close) for each link, in order."""
-    found: list[tuple[str, str, int]] = []
+    links: list[tuple[str, str, int]] = []
     for i, token in enumerate(tokens):
         if token.type != "link_open":
             continue
@@ -289,8 +289,8 @@ def _links(tokens: list[Token]) -> list[tuple[str, str, int]]:
             len(tokens),
         )
         href = str(token.attrs.get("href", ""))
-        found.append((href, plain_text(tokens[i + 1:close]), close))
-    return found
+        links.append((href, plain_text(tokens[i + 1:close]), close))
+    return links
 
 
 def _is_web(href: str) -> bool:
@@ -328,7 +328,7 @@ def _note_after(tokens: list[Token], close_at: int) -> str:
 
 def _guidance(root: Section, walk: _Walk) -> list[Guidance]:
     """Sections without entries anywhere below them: advice for the home note."""
-    found: list[Guidance] = []
+    guidance: list[Guidance] = []
 
     def has_entries(section: Section) -> bool:
         return any(walk.entries[id(s)] for s in section.walk())
@@ -337,13 +337,13 @@ def _guidance(root: Section, walk: _Walk) -> list[Guidance]:
         if section.level > 0 and not has_entries(section):
             body = section_body(section, walk.lines)
             if body and not _BOILERPLATE.match(section.title):
-                found.append(Guidance(section.full_title, body))
+                guidance.append(Guidance(section.full_title, body))
             return
         intro = preamble(section, walk.lines) if section.level == 0 else ""
         if intro and not walk.entries[id(section)]:
-            found.append(Guidance("", intro))
+            guidance.append(Guidance("", intro))
         for child in section.children:
             visit(child)
 
     visit(root)
-    return found
+    return guidance

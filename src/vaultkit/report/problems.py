@@ -32,17 +32,17 @@ def find_problems(
     `dashboards` are the relative paths where vaultkit writes its dashboards: any other note
     with a dashboard's id is a copy kept aside from a hand edit.
     """
-    found: list[Problem] = [*index.failures.values(), *extra]
+    problems: list[Problem] = [*index.failures.values(), *extra]
     for record in index.notes():
-        found.extend(judge_note(record, settings))
+        problems.extend(judge_note(record, settings))
     dashboards = set(dashboards)
-    found.extend(_broken_links(index, dashboards))
-    found.extend(_kept_aside(index, dashboards))
-    found.extend(_duplicates(index))
-    found.extend(_badly_named(index))
+    problems.extend(_broken_links(index, dashboards))
+    problems.extend(_kept_aside(index, dashboards))
+    problems.extend(_duplicates(index))
+    problems.extend(_badly_named(index))
     if listed is not None:
-        found.extend(_left_the_lists(index, listed, settings))
-    unique = dict.fromkeys(found)
+        problems.extend(_left_the_lists(index, listed, settings))
+    unique = dict.fromkeys(problems)
     return sorted(unique, key=lambda p: (p.path, p.line or 0, p.message))
 
 
@@ -100,18 +100,18 @@ def _broken_links(index: VaultIndex, dashboards: set[str]) -> list[Problem]:
                     return True
         return posixpath.basename(target).casefold() in names
 
-    found: list[Problem] = []
+    broken: list[Problem] = []
     for record in index.notes():
         if record.kind not in _LINKING_KINDS:
             continue
         targets = [*record.links]
         targets += [t for t in (record.topic, *record.also_in) if t]
-        found.extend(
+        broken.extend(
             Problem(record.path, None, f"link to “{target}” finds no note")
             for target in dict.fromkeys(targets)
             if not resolves(record, target)
         )
-    return found
+    return broken
 
 
 def _kept_aside(index: VaultIndex, dashboards: set[str]) -> list[Problem]:
@@ -139,14 +139,14 @@ def _badly_named(index: VaultIndex) -> list[Problem]:
 
 
 def _duplicates(index: VaultIndex) -> list[Problem]:
-    found: list[Problem] = []
+    shared: list[Problem] = []
     for note_id, records in index.by_id().items():
         if len(records) > 1 and records[0].kind != Kind.DASHBOARD:
             for record in records:
                 others = ", ".join(r.path for r in records if r is not record)
-                found.append(Problem(record.path, None,
-                                     f"id {note_id!r} is also used by {others}"))
-    return found
+                shared.append(Problem(record.path, None,
+                                      f"id {note_id!r} is also used by {others}"))
+    return shared
 
 
 def _left_the_lists(index: VaultIndex, lists: ListedIds, settings: Settings) -> list[Problem]:
@@ -155,10 +155,10 @@ def _left_the_lists(index: VaultIndex, lists: ListedIds, settings: Settings) -> 
         Kind.QUESTION: (set(lists.questions), settings.syllabus),
         Kind.TOPIC: (set(lists.topics), settings.reading_list),
     }
-    found: list[Problem] = []
+    unlisted: list[Problem] = []
     for record in index.notes():
         ids, source = listed.get(record.kind, (None, ""))
         if ids is not None and record.id and record.id not in ids:
-            found.append(Problem(record.path, None, f"its entry is no longer in {source}; "
-                                 "keep the note, or delete it if you are done with it"))
-    return found
+            unlisted.append(Problem(record.path, None, f"its entry is no longer in {source}; "
+                                    "keep the note, or delete it if you are done with it"))
+    return unlisted
