@@ -1,7 +1,9 @@
-"""Reading a generated vault back, the way a user's tools would."""
+"""Shared by the tests: reading a generated vault back the way a user's tools would, editing
+it the way a user would, running commands, and waiting on conditions."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -9,9 +11,12 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import yaml
+
+from tests.conftest import RunCli
 
 WIKILINK = re.compile(r"\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]")
 # A Markdown link to a note: [text](relative/path.md), skipping http(s) and anchors.
@@ -37,12 +42,13 @@ def notes(vault: Path) -> list[Path]:
 
 
 def notes_of_kind(vault: Path, kind: str) -> list[Path]:
-    found = []
+    """The notes whose `vaultkit:` property is `kind`."""
+    of_kind = []
     for path in notes(vault):
         text = path.read_text(encoding="utf-8")
         if text.startswith("---\n") and split_note(path)[0].get("vaultkit") == kind:
-            found.append(path)
-    return found
+            of_kind.append(path)
+    return of_kind
 
 
 def wikilink_targets(text: str) -> list[str]:
@@ -60,6 +66,36 @@ def all_files(root: Path) -> dict[str, bytes]:
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*")) if p.is_file()
     }
+
+
+def set_status(note: Path, status: str) -> None:
+    """Change the `status:` line of a note's frontmatter, as a user would in an editor."""
+    text = note.read_text(encoding="utf-8")
+    changed, count = re.subn(r"(?m)^status: .*$", f"status: {status}", text, count=1)
+    assert count == 1, f"{note} has no status line"
+    note.write_text(changed, encoding="utf-8")
+
+
+def add_to_reading_list(vault: Path, old: str, new: str) -> None:
+    """Edit Lists/Reading list.md: put `new` in place of `old` (which must occur once)."""
+    reading_list = vault / "Lists" / "Reading list.md"
+    text = reading_list.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    reading_list.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def status_json(run_cli: RunCli, vault: Path) -> dict[str, Any]:
+    """`vaultkit status --json VAULT`, parsed (JSON is untyped: the tests check its shape)."""
+    result = run_cli("status", "--json", vault)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert isinstance(data, dict)
+    return data
+
+
+def vaultkit_owned(path: str) -> bool:
+    """The files vaultkit may rewrite: its dashboards and its own state folder."""
+    return path.startswith(("Dashboards/", ".vaultkit/"))
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 10, what: str = "") -> None:

@@ -2,82 +2,36 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.conftest import RunCli
-from tests.helpers import all_files, split_note
+from tests.helpers import (
+    add_to_reading_list,
+    all_files,
+    set_status,
+    status_json,
+    vaultkit_owned,
+)
 from vaultkit.cli import main
+from vaultkit.errors import ConfigError
 
 VAULT_COMMANDS = ("build", "status", "check", "sync")
 TOPIC_5 = "5 Distributed Training (Conceptual, not infra-heavy)"
 MEGATRON = "Sources/Megatron-LM paper.md"
 PARALLELISM = f"Questions/{TOPIC_5}/Why is model parallelism needed at all.md"
-# Where a new entry goes: after the last entry of topic 2's practitioner group, in the seed's
-# shape (bold title, the link, a `Why:` line; lines end with two spaces).
-ANCHOR = "   Why: Real-world training insights, not just theory.\n"
-NEW_ENTRY = (
-    "3. **Fresh Practitioner Notes**  \n"
-    "   [https://example.com/fresh-notes](https://example.com/fresh-notes)  \n"
-    "   Why: A source added to the list after init.\n"
-)
-NEW_SECTION = (
-    "\n# Tier 6 — Extra\n\n"
-    "## 24. Fresh Topic\n\n"
-    "### Core reading\n\n"
-    "1. **Fresh Core Source**  \n"
-    "   [https://example.com/fresh-core](https://example.com/fresh-core)  \n"
-    "   Why: The new topic's first source.\n"
-)
 
 
 @pytest.fixture
 def vault(seed_vault: Path, tmp_path: Path) -> Path:
     """A fresh copy of the seed vault, the test's own to edit."""
     return Path(shutil.copytree(seed_vault, tmp_path / "vault", symlinks=True))
-
-
-def set_status(note: Path, status: str) -> None:
-    """Change the `status:` line of a note's frontmatter, as a user would in an editor."""
-    text = note.read_text(encoding="utf-8")
-    changed, count = re.subn(r"(?m)^status: .*$", f"status: {status}", text, count=1)
-    assert count == 1, f"{note} has no status line"
-    note.write_text(changed, encoding="utf-8")
-
-
-def status_json(run_cli: RunCli, vault: Path) -> dict[str, Any]:
-    """`vaultkit status --json VAULT`, parsed (JSON is untyped: the tests check its shape)."""
-    result = run_cli("status", "--json", vault)
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
-    assert isinstance(data, dict)
-    return data
-
-
-def add_to_reading_list(vault: Path, old: str, new: str) -> None:
-    """Edit Lists/Reading list.md: put `new` in place of `old` (which must occur once)."""
-    reading_list = vault / "Lists" / "Reading list.md"
-    text = reading_list.read_text(encoding="utf-8")
-    assert text.count(old) == 1
-    reading_list.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
-    """Paths created, changed or deleted between two `all_files` snapshots."""
-    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
-
-
-def vaultkit_owned(path: str) -> bool:
-    """The files vaultkit may rewrite: its dashboards and its own state folder."""
-    return path.startswith(("Dashboards/", ".vaultkit/"))
 
 
 # --- every command ------------------------------------------------------------------------
@@ -103,6 +57,67 @@ def test_missing_folder_is_an_error(run_cli: RunCli, tmp_path: Path, command: st
     )
     assert result.stdout == ""
     assert not missing.exists()
+
+
+# --- exit statuses ------------------------------------------------------------------------
+
+
+def test_help_documents_the_exit_statuses(run_cli: RunCli) -> None:
+    """`vaultkit --help` names each exit status and what it means, as README does."""
+    result = run_cli("--help")
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "Exit status: 0 done" in text
+    assert "1 `check` found problems" in text
+    assert "2 a usage error or something vaultkit could not do" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("status", "--bogus", "VAULT"), "Error: No such option '--bogus'."),
+        (("status",), "Error: Missing argument 'VAULT'."),
+        (("init", "VAULT", "--links", "html"), "Error: Invalid value for '--links': 'html' is "
+                                               "not one of 'wiki', 'markdown'."),
+        (("nothing", "VAULT"), "Error: No such command 'nothing'."),
+    ],
+)
+def test_usage_errors_exit_2(
+    run_cli: RunCli, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    """click's own usage errors (an unknown option or command, a missing argument, a bad
+    choice) exit 2 with an `Error:` line saying which, and make nothing."""
+    vault = tmp_path / "vault"
+    result = run_cli(*(vault if arg == "VAULT" else arg for arg in args))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == message
+    assert result.stdout == ""
+    assert not vault.exists()
+
+
+def test_a_vaultkit_error_exits_2_with_its_message_and_hint(run_cli: RunCli, vault: Path) -> None:
+    """A `VaultkitError` (here a broken vaultkit.toml): exit 2, `Error: …` naming the file,
+    then the hint, on stderr only; no traceback."""
+    settings = vault / "vaultkit.toml"
+    settings.write_text("links = [\n", encoding="utf-8")
+
+    result = run_cli("status", vault)
+
+    assert result.exit_code == 2
+    message, hint = result.stderr.splitlines()
+    assert message.startswith(f"Error: {settings}:")
+    assert "is not valid TOML" in message
+    assert hint == ConfigError.hint
+    assert result.stdout == ""
+
+
+def test_check_exits_1_only_for_problems(run_cli: RunCli, vault: Path) -> None:
+    """`check` exits 0 on a vault without problems and 1, not 2, once a note has one."""
+    assert run_cli("check", vault).exit_code == 0
+    set_status(vault / MEGATRON, "finished")
+    result = run_cli("check", vault)
+    assert result.exit_code == 1
+    assert result.stderr == "1 problem.\n"
 
 
 # --- status -------------------------------------------------------------------------------
@@ -200,89 +215,6 @@ def test_check_lists_each_problem_and_fails(run_cli: RunCli, vault: Path) -> Non
     ]
     assert [p["path"] for p in problems] == [PARALLELISM, MEGATRON]
     assert result.stderr == "2 problems.\n"
-
-
-# --- sync ---------------------------------------------------------------------------------
-
-
-def test_sync_makes_a_note_for_a_new_entry_only(run_cli: RunCli, vault: Path) -> None:
-    """A new entry under an existing section gets one note; only dashboards and state change."""
-    add_to_reading_list(vault, ANCHOR, ANCHOR + NEW_ENTRY)
-    before = all_files(vault)
-
-    result = run_cli("sync", vault)
-
-    assert result.exit_code == 0, result.output
-    assert "created  Sources/Fresh Practitioner Notes.md\n" in result.stdout
-    assert "1 new note created." in result.stdout
-    after = all_files(vault)
-    changed = changed_files(before, after)
-    assert {p for p in changed if not vaultkit_owned(p)} == {"Sources/Fresh Practitioner Notes.md"}
-    front, _ = split_note(vault / "Sources" / "Fresh Practitioner Notes.md")
-    assert front["topic"] == "[[2 Training Dynamics & Optimization at Scale]]"
-    assert front["role"] == "practitioner"
-    assert front["status"] == "unread"
-    assert status_json(run_cli, vault)["sources"] == {
-        "total": 64, "read": 0, "by_status": {"unread": 64},
-    }
-
-
-def test_sync_makes_a_hub_for_a_new_section(run_cli: RunCli, vault: Path) -> None:
-    """A new numbered section gets a topic hub and a note for its source."""
-    reading_list = vault / "Lists" / "Reading list.md"
-    with reading_list.open("a", encoding="utf-8") as handle:
-        handle.write(NEW_SECTION)
-    before = all_files(vault)
-
-    result = run_cli("sync", vault)
-
-    assert result.exit_code == 0, result.output
-    created = {p for p in changed_files(before, all_files(vault)) if not vaultkit_owned(p)}
-    assert created == {"Topics/24 Fresh Topic.md", "Sources/Fresh Core Source.md"}
-    hub, _ = split_note(vault / "Topics" / "24 Fresh Topic.md")
-    assert (hub["vaultkit"], hub["title"], hub["tier"]) == ("topic", "Fresh Topic", 6)
-    source, _ = split_note(vault / "Sources" / "Fresh Core Source.md")
-    assert source["topic"] == "[[24 Fresh Topic]]"
-    assert len(status_json(run_cli, vault)["topics"]) == 24
-
-
-def test_sync_dry_run_writes_nothing(run_cli: RunCli, vault: Path) -> None:
-    """`--dry-run` says what it would create and leaves every file as it was."""
-    add_to_reading_list(vault, ANCHOR, ANCHOR + NEW_ENTRY)
-    before = all_files(vault)
-
-    result = run_cli("sync", "--dry-run", vault)
-
-    assert result.exit_code == 0, result.output
-    assert "create  Sources/Fresh Practitioner Notes.md\n" in result.stdout
-    assert all_files(vault) == before
-
-
-def test_sync_does_not_bring_back_a_deleted_note(run_cli: RunCli, vault: Path) -> None:
-    """A source note the user deleted is reported as having no note, and stays deleted."""
-    (vault / MEGATRON).unlink()
-
-    result = run_cli("sync", vault)
-
-    assert result.exit_code == 0, result.output
-    assert "no note  source “Megatron-LM paper”" in result.stdout
-    assert "0 new notes created." in result.stdout
-    assert not (vault / MEGATRON).exists()
-
-
-def test_sync_without_lists_is_an_error(run_cli: RunCli, vault: Path) -> None:
-    """A vault whose Lists/ folder is gone: exit 2, an `Error:` naming both lists."""
-    shutil.rmtree(vault / "Lists")
-    before = all_files(vault)
-
-    result = run_cli("sync", vault)
-
-    assert result.exit_code == 2
-    assert result.stderr.startswith(
-        f"Error: {vault}: no lists to sync: neither Lists/Reading list.md nor "
-        "Lists/Question syllabus.md exists\n"
-    )
-    assert all_files(vault) == before
 
 
 # --- a vault vaultkit did not make --------------------------------------------------------

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import wait_until
+from tests.helpers import set_status, wait_until
 from vaultkit import config
 from vaultkit.files import renames
 from vaultkit.report import dashboards, publish
@@ -375,12 +375,6 @@ def test_no_edit_racing_a_rewrite_is_ever_lost(tmp_path: Path) -> None:
 # --- a real watcher -------------------------------------------------------------------------
 
 SOURCE = "Sources/Attention Is All You Need.md"
-
-
-def set_status(path: Path, status: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"^status: .*$", f"status: {status}", text, count=1, flags=re.M),
-                    encoding="utf-8")
 
 
 @needs_exchange

@@ -14,8 +14,11 @@ import pytest
 
 from vaultkit.config import Settings
 from vaultkit.report.problems import find_problems
-from vaultkit.vault.index import CACHE_FILE, VaultIndex
-from vaultkit.vault.notes import NoteRecord, Problem, read_note, render_note
+from vaultkit.vault import cache
+from vaultkit.vault.cache import INDEX as CACHE_FILE
+from vaultkit.vault.frontmatter import render_note
+from vaultkit.vault.index import VaultIndex
+from vaultkit.vault.notes import NoteRecord, Problem, read_note
 
 LONG_AGO = 1_000_000_000
 """A 2001 mtime, in seconds: far outside the 2-second window in which a file is not cached."""
@@ -317,7 +320,7 @@ def test_cache_of_valid_json_in_the_wrong_shape_is_ignored(
     first = scanned(vault)
     if shape == "notes: []":
         data = json.loads((vault / CACHE_FILE).read_bytes())
-        shape = json.dumps({**data, "notes": []})  # the right format and key, notes a list
+        shape = json.dumps({**data, "data": []})  # the right format and key, notes a list
     (vault / CACHE_FILE).write_text(shape, encoding="utf-8")
     reads.clear()
     assert scanned(vault).records == first.records
@@ -347,7 +350,7 @@ def test_cachedir_tag_and_gitignore_are_written_beside_the_cache(vault: Path) ->
     tag = (folder / "CACHEDIR.TAG").read_text(encoding="utf-8")
     assert tag.startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
     assert (folder / ".gitignore").read_text(encoding="utf-8") == "*\n"
-    assert json.loads((vault / CACHE_FILE).read_bytes())["format"] == 3
+    assert json.loads((vault / CACHE_FILE).read_bytes())["format"] == cache.FORMAT
 
 
 def test_index_without_cache_writes_nothing(vault: Path) -> None:

@@ -30,7 +30,8 @@ from vaultkit.lists.readlist import _without_paren_tail
 from vaultkit.model import UniqueKeys
 from vaultkit.scaffold.names import NameBook
 from vaultkit.vault import frontmatter as fm
-from vaultkit.vault.notes import _md_hrefs, _without_comments, read_identity, read_note
+from vaultkit.vault.body import _md_hrefs, _without_comments
+from vaultkit.vault.notes import read_identity, read_note
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_RATIO = 30
@@ -89,6 +90,22 @@ def _identity_work(folder: Path, blanks: int) -> Work:
     return lambda: read_identity(path)
 
 
+# Frontmatter the line-by-line identity reader reads (or gives up on) itself, ~6 KB to ~60 KB.
+IDENTITY_FRONTS: dict[str, Callable[[int], str]] = {
+    "many simple lines": lambda n: _fill("key: value # note\n", n),
+    "many list items": lambda n: "tags:\n" + _fill("  - item\n", n),
+    "a quote of many ''": lambda n: "title: '" + "''" * (n // 2) + "\n",
+    "blanks in a key-like line": lambda n: "key" + " " * n + "\n",
+    "blanks before a comment": lambda n: "key: x" + " " * n + "#\n",
+}
+
+
+def _identity_case(front: Callable[[int], str]) -> Callable[[int], Work]:
+    return lambda k: _calling(
+        fm.identity, f"---\nvaultkit: source\nid: s-1\n{front(6_000 * k)}---\nbody\n"
+    )
+
+
 def _calling(function: Callable[[str], object], text: str) -> Work:
     """Work that calls `function(text)`; the text is made before the work is timed."""
     return lambda: function(text)
@@ -121,6 +138,7 @@ def _cases(folder: Path) -> dict[str, Callable[[int], Work]]:
         folder, "---\n" + _fill("a: b\n", 100_000 * k)
     )
     cases["identity: blanks in the id line"] = lambda k: _identity_work(folder, 6_000 * k)
+    cases |= {f"identity: {name}": _identity_case(f) for name, f in IDENTITY_FRONTS.items()}
     cases["list: ( run in a role heading"] = lambda k: _calling(
         parse_reading_list, "## 1. T\n\n### " + "(" * 100_000 * k + "\n\n- [t](https://e.com/x)\n"
     )

@@ -1,7 +1,9 @@
 """`vaultkit watch` end to end: a LiveVault fed by a real Watcher, and the command itself.
 
-The live tests run the watcher in a background thread on a vault made by `vaultkit init` and
-record every dashboard write, so rebuilds and writes are counted exactly. They wait on
+The live tests wire a LiveVault and a Watcher with `start_watching`, as `watch_vault` does, run
+the watcher in a background thread on a vault made by `vaultkit init`, and record every batch
+handled, every path the live vault asks to have looked at again, and every dashboard write, so
+rebuilds and writes are counted exactly. They wait on
 conditions with a timeout, never on fixed sleeps alone, and assert nothing about speed. A
 *probe* (a small attachment, which changes no dashboard) written after an action, in the same
 folder, is delivered after that action's events: once the probe is handled, so is the action.
@@ -16,7 +18,7 @@ import shutil
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,16 +27,18 @@ import pytest
 
 from tests.conftest import RunCli
 from tests.helpers import WatchProcess, split_note, wait_until
-from vaultkit.commands.build import open_vault
+from vaultkit.commands.survey import open_vault
 from vaultkit.lists import load_catalog
 from vaultkit.report import publish
-from vaultkit.watch.live import Interrupted, LiveVault, _StopOnSignals
-from vaultkit.watch.watcher import Change, Watcher, is_ignored_name
+from vaultkit.watch.batches import Change, is_ignored_name
+from vaultkit.watch.live import LiveVault, Schedule, start_watching
+from vaultkit.watch.signals import Interrupted, StopOnSignals
+from vaultkit.watch.watcher import Watcher
 
 QUIET = 0.2
+"""Quiet window: one save (several events within microseconds) is reliably one batch."""
 LIST_SETTLE = 0.5
 """Seconds a list must rest before sync; short, so the tests stay quick."""
-"""Quiet window: one save (several events within microseconds) is reliably one batch."""
 MAX_WAIT = 1.0
 SOURCE = "Sources/Attention Is All You Need.md"
 QUESTION = (
@@ -88,39 +92,66 @@ def set_field(path: Path, key: str, value: str) -> str:
 class Handled:
     change: Change
     rechecks: list[str]
+    """Paths the live vault asked, while handling this batch, to have looked at again."""
+
+
+@dataclass(slots=True)
+class RecordingLive(LiveVault):
+    """The real LiveVault, which also records each batch it handled (not those that raised)."""
+
+    handled: list[Handled] = field(default_factory=list)
+    errors: list[BaseException] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)
+    """Paths asked for a recheck by the batch being handled."""
+
+    def on_change(self, change: Change) -> None:
+        self.asked = []
+        try:
+            LiveVault.on_change(self, change)
+        except BaseException as exc:
+            self.errors.append(exc)
+            raise
+        self.handled.append(Handled(change, self.asked))
 
 
 @dataclass
 class Rig:
-    """A LiveVault kept current by a Watcher running in a background thread."""
+    """A LiveVault wired to a Watcher by `start_watching`, the watcher running in a thread."""
 
     vault: Path
-    live: LiveVault
+    live: RecordingLive
     watcher: Watcher
     thread: threading.Thread | None = None
-    handled: list[Handled] = field(default_factory=list)
     writes: list[tuple[str, str]] = field(default_factory=list)
     """(dashboard name, text) of every dashboard write, in order."""
-    errors: list[BaseException] = field(default_factory=list)
-    between: Callable[[Change, list[str]], None] | None = None
-    """Called after a batch is handled and before its rechecks are queued."""
+    scheduled: list[tuple[list[str], float]] = field(default_factory=list)
+    """(paths, delay) of every `schedule` call the live vault made, in order."""
+    between: Callable[[list[str]], None] | None = None
+    """Called with the paths of a recheck when the live vault asks for it, before the watcher
+    queues it: an editor's write landing between a look and the next."""
     probes: int = 0
 
-    def on_change(self, change: Change) -> None:
-        """What `live._watcher` does, plus a record of it."""
-        try:
-            self.live.on_change(change)
-        except BaseException as exc:
-            self.errors.append(exc)
-            raise
-        again = self.live.take_rechecks()
-        if self.between is not None:
-            self.between(change, again)
-        if again:
-            self.watcher.request(again)
-        for path, delay in self.live.take_later():
-            self.watcher.request([path], after=delay)
-        self.handled.append(Handled(change, again))
+    def spying(self, schedule: Schedule) -> Schedule:
+        """`schedule` (the watcher's, as wired), recording each call on its way."""
+
+        def spy(paths: Iterable[str], delay: float) -> None:
+            paths = list(paths)
+            self.scheduled.append((paths, delay))
+            if delay == 0:
+                self.live.asked.extend(paths)
+                if self.between is not None:
+                    self.between(paths)
+            schedule(paths, delay)
+
+        return spy
+
+    @property
+    def handled(self) -> list[Handled]:
+        return list(self.live.handled)
+
+    @property
+    def errors(self) -> list[BaseException]:
+        return list(self.live.errors)
 
     def text(self, name: str) -> str:
         return (self.vault / "Dashboards" / f"{name}.md").read_text(encoding="utf-8")
@@ -133,8 +164,12 @@ class Rig:
 
     def work(self) -> list[Handled]:
         """Batches handled that were not only probes."""
-        return [h for h in list(self.handled)
+        return [h for h in self.handled
                 if h.change.full or any(not _is_probe(p) for p in h.change.paths)]
+
+    def rechecked(self) -> set[str]:
+        """Every path a handled batch asked to have looked at again."""
+        return {p for h in self.handled for p in h.rechecks}
 
     def settle(self, folder: str = "Sources") -> None:
         """Return once every event made so far in `folder` has been handled, rechecks too."""
@@ -144,7 +179,7 @@ class Rig:
             (self.vault / probe).write_text("probe\n", encoding="utf-8")
 
             def handled(probe: str = probe) -> bool:
-                return any(probe in h.change.paths for h in list(self.handled))
+                return any(probe in h.change.paths for h in self.handled)
 
             wait_until(handled, what=f"the probe {probe}")
             assert not self.errors, self.errors
@@ -165,25 +200,22 @@ def vault(tmp_path: Path, run_cli: RunCli) -> Path:
     return root
 
 
-StartRig = Callable[[Path], Rig]
+StartRig = Callable[..., Rig]
 
 
 @pytest.fixture
 def start_live(monkeypatch: pytest.MonkeyPatch) -> Iterator[StartRig]:
-    """Start a LiveVault + Watcher the way `watch_vault` does, minus the lock and signals."""
+    """Start a LiveVault and its Watcher as `watch_vault` does, minus the lock and signals."""
     rigs: list[Rig] = []
 
-    def start(vault: Path) -> Rig:
+    def start(vault: Path, list_settle: float = LIST_SETTLE) -> Rig:
         root, settings = open_vault(vault)
-        live = LiveVault(root, settings, list_settle=LIST_SETTLE)
-        rig: Rig
-
-        def on_change(change: Change) -> None:
-            rig.on_change(change)
-
-        watcher = Watcher(root, on_change, exclude=[settings.folders.dashboards], quiet=QUIET,
-                          max_wait=MAX_WAIT, reconcile_every=3600, tick=0.05)
+        live = RecordingLive(root, settings, list_settle=list_settle)
+        watcher = start_watching(live, quiet=QUIET, max_wait=MAX_WAIT, reconcile_every=3600,
+                                 tick=0.05)
         rig = Rig(root, live, watcher)
+        rigs.append(rig)
+        live.schedule = rig.spying(live.schedule)
 
         install = publish._install  # where `publish.write` puts one dashboard in place
 
@@ -192,21 +224,22 @@ def start_live(monkeypatch: pytest.MonkeyPatch) -> Iterator[StartRig]:
             return install(swap, path)
 
         monkeypatch.setattr(publish, "_install", recording_install)
-        watcher.start()  # before the initial scan, as watch_vault does
         live.start()
         rig.thread = threading.Thread(target=watcher.run, daemon=True)
         rig.thread.start()
-        rigs.append(rig)
         rig.settle("")  # delivering for real now
         rig.writes.clear()
-        rig.handled.clear()
+        rig.scheduled.clear()
+        live.handled.clear()
         return rig
 
     yield start
     for rig in rigs:
         rig.watcher.stop()
     for rig in rigs:
-        assert rig.thread is not None
+        if rig.thread is None:  # `run` never started: stop the observer it would have
+            rig.watcher.close()
+            continue
         rig.thread.join(timeout=10)
         assert not rig.thread.is_alive(), "the watcher thread did not stop"
 
@@ -331,7 +364,7 @@ def test_truncate_then_write_never_drops_the_note(
     new_text = set_field(note, "status", "read")
     wrote: list[bool] = []
 
-    def write_after_first_look(change: Change, rechecks: list[str]) -> None:
+    def write_after_first_look(rechecks: list[str]) -> None:
         if SOURCE in rechecks and not wrote:
             note.write_text(new_text, encoding="utf-8")  # the editor's write comes now
             wrote.append(True)
@@ -351,6 +384,80 @@ def test_truncate_then_write_never_drops_the_note(
     for text in rig.written("Progress"):
         assert overall(text, "Sources read")[1] == 63
     assert rig.written("Problems") == []  # never listed as an empty note
+
+
+def test_a_note_renamed_away_is_rechecked_and_kept_until_written_anew(
+    vault: Path, start_live: StartRig
+) -> None:
+    """A vim save caught half-way (the note renamed to its backup, the new file not written
+    yet): the live vault keeps the note and asks for its path again; the new file, written
+    before that second look, shows; no dashboard ever loses the note."""
+    rig = start_live(vault)
+    before = snapshot(vault)
+    note = vault / SOURCE
+    new_text = set_field(note, "status", "read")
+    backup = note.with_name(f"{note.name}~")
+    wrote: list[bool] = []
+
+    def write_after_first_look(rechecks: list[str]) -> None:
+        if SOURCE in rechecks and not wrote:
+            note.write_text(new_text, encoding="utf-8")  # vim's write comes now
+            backup.unlink()
+            wrote.append(True)
+
+    rig.between = write_after_first_look
+    note.rename(backup)
+    wait_until(lambda: overall(rig.text("Progress"), "Sources read") == (1, 63),
+               what="Progress to count the source as read")
+    rig.settle()
+    assert wrote == [True]
+    assert SOURCE in rig.rechecked()
+    assert "Progress" in assert_one_write_per_changed_dashboard(rig, before)
+    for text in rig.written("Progress"):
+        assert overall(text, "Sources read")[1] == 63
+    assert rig.written("Problems") == []
+
+
+def test_a_deleted_note_is_dropped_at_its_recheck_with_no_further_event(
+    vault: Path, start_live: StartRig
+) -> None:
+    """A note deleted for good is kept one round, then the look the live vault asked the
+    watcher for drops it, though nothing else happens in the vault."""
+    rig = start_live(vault)
+    before = snapshot(vault)
+    (vault / SOURCE).unlink()
+    wait_until(lambda: overall(rig.text("Progress"), "Sources read") == (0, 62),
+               what="Progress to count one source fewer")
+    rig.settle()
+    work = rig.work()
+    assert [h.change.paths for h in work] == [frozenset({SOURCE})] * 2
+    assert [h.rechecks for h in work] == [[SOURCE], []]
+    assert "Progress" in assert_one_write_per_changed_dashboard(rig, before)
+
+
+def test_a_list_edit_is_synced_by_the_watcher_only_once_the_list_has_rested(
+    vault: Path, start_live: StartRig
+) -> None:
+    """A new reading-list entry gets its note with no further event, and not before the list
+    has been left alone for `list_settle`: the watcher looks at the list again when asked.
+
+    The time compared is a lower bound the live vault promises (a slow machine only makes it
+    later), not a claim about speed.
+    """
+    list_settle = 2.0
+    rig = start_live(vault, list_settle=list_settle)
+    before = snapshot(vault)
+    reading_list = add_slow_entry(vault)
+    saved = reading_list.stat().st_mtime_ns
+    created = vault / "Sources" / "A Paper Typed Slowly.md"
+    wait_until(created.is_file, timeout=10 + list_settle, what="the new entry's note")
+    assert time.time_ns() - saved >= list_settle * 1e9
+    wait_until(lambda: overall(rig.text("Progress"), "Sources read") == (0, 64),
+               what="Progress to count 64 sources")
+    rig.settle()
+    rig.settle("Lists")
+    assert problem_rows(rig.text("Problems")) == []
+    assert_one_write_per_changed_dashboard(rig, before)
 
 
 def test_a_burst_of_saves_gives_a_few_rebuilds_and_the_last_content(
@@ -481,21 +588,26 @@ def add_slow_entry(vault: Path) -> Path:
 def test_a_list_being_typed_is_synced_only_once_left_alone(vault: Path) -> None:
     """A list saved a moment ago gets no notes yet, only a later look; once it rests, it does."""
     root, settings = open_vault(vault)
-    live = LiveVault(root, settings, list_settle=5.0)
+    later: list[tuple[str, float]] = []
+
+    def schedule(paths: Iterable[str], delay: float) -> None:
+        later.extend((path, delay) for path in paths)
+
+    live = LiveVault(root, settings, list_settle=5.0, schedule=schedule)
     live.start()
     reading_list = add_slow_entry(vault)
     created = vault / "Sources" / "A Paper Typed Slowly.md"
 
     live.on_change(Change(frozenset({"Lists/Reading list.md"})))
-    later = live.take_later()
     assert not created.exists()
     assert [path for path, _ in later] == ["Lists/Reading list.md"]
     assert all(0 < delay <= 5.0 for _, delay in later)
 
+    later.clear()
     age_past_settling(reading_list)
     live.on_change(Change(frozenset({"Lists/Reading list.md"})))
     assert created.is_file()
-    assert live.take_later() == []
+    assert later == []
 
 
 def test_a_list_edit_seen_only_by_a_full_rescan_is_synced(vault: Path) -> None:
@@ -532,7 +644,7 @@ def test_a_stop_while_a_list_sync_reads_abandons_it_before_any_note(
     """SIGTERM while a settled list is being read for `sync` stops the watcher there: the
     sync's reading is interruptible (no waiting for a long list), and no note is made."""
     root, settings = open_vault(vault)
-    signals = _StopOnSignals()  # its handler called by hand below: no real signal is sent
+    signals = StopOnSignals()  # its handler called by hand below: no real signal is sent
     live = LiveVault(root, settings, list_settle=5.0, interruptible=signals.interruptible)
     live.start()
     age_past_settling(add_slow_entry(vault))

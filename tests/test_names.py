@@ -19,12 +19,14 @@ from urllib.parse import unquote_to_bytes
 import pytest
 
 from tests.conftest import RunCli
-from vaultkit.commands.build import open_vault
+from vaultkit.commands.survey import open_vault
 from vaultkit.files.display import shown
 from vaultkit.report import publish
-from vaultkit.vault.index import CACHE_FILE, VaultIndex
+from vaultkit.vault.cache import INDEX as CACHE_FILE
+from vaultkit.vault.cache import load_notes
+from vaultkit.vault.index import VaultIndex
+from vaultkit.watch.batches import Change
 from vaultkit.watch.live import LiveVault
-from vaultkit.watch.watcher import Change
 
 CORE = "Sources/RLHF Book (Nathan Lambert).md"
 """The first core source of topic 1: the queue's next source while nothing is read."""
@@ -113,10 +115,10 @@ def test_the_index_cache_round_trips_the_name(vault: Path) -> None:
         os.utime(note, (an_hour_ago, an_hour_ago))
     first = VaultIndex(root, settings)
     first.scan()
-    assert BAD_NAME in json.loads((vault / CACHE_FILE).read_text(encoding="ascii"))["notes"]
+    assert BAD_NAME in json.loads((vault / CACHE_FILE).read_text(encoding="ascii"))["data"]
 
     again = VaultIndex(root, settings)
-    cached = again._load_cache()  # the cache's own reader, as a scan uses it
+    cached = load_notes(root)  # the cache's own reader, as a scan uses it
     again.scan()
 
     assert cached[BAD_NAME][1] == first.records[BAD_NAME]  # the record, as the cache holds it

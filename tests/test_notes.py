@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from vaultkit.vault.notes import FRONTMATTER_LIMIT, Identity, read_identity, render_note
+from vaultkit.vault.frontmatter import Identity, render_note
+from vaultkit.vault.notes import FRONTMATTER_LIMIT, read_identity
 
 AWKWARD = ["yes", "no", "on", "12:30:00", "2024-01-01", "null", "~", "[[x]]", "a: b", "#tag",
            "'q'", '"dq"', "- item", "> fold", "| lit", "&anchor", "*alias", "%", "@", "`",

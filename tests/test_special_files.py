@@ -351,9 +351,10 @@ import multiprocessing, os, signal, sys
 from pathlib import Path
 from vaultkit import config
 from vaultkit.vault import list_ids as listed
+from vaultkit.vault.cache import Caches
 
 root = Path(sys.argv[2])
-with listed.parsed_ahead(root, config.load(root)):
+with listed.parsed_ahead(Caches(root), config.load(root)):
     pids = [child.pid for child in multiprocessing.active_children()]
     (Path(sys.argv[1]) / "parser").write_text(" ".join(map(str, pids)))
     os.kill(os.getpid(), signal.SIGKILL)

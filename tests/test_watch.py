@@ -22,14 +22,8 @@ from watchdog.observers.inotify import InotifyObserver
 
 from tests.helpers import wait_until
 from vaultkit.watch import watcher as watch
-from vaultkit.watch.watcher import (
-    Change,
-    Debouncer,
-    RootGone,
-    Watcher,
-    WatchLimitError,
-    is_ignored_name,
-)
+from vaultkit.watch.batches import Change, Debouncer, is_ignored_name
+from vaultkit.watch.watcher import RootGone, Watcher, WatchLimitError
 
 QUIET = 0.1
 """Quiet window of the real watchers below: long enough that one save is one batch."""
@@ -108,6 +102,44 @@ def test_nothing_pending_means_no_due_time() -> None:
     assert debouncer.due_in() == 0.0
     assert debouncer.take() is not None
     assert debouncer.due_in() is None
+
+
+def test_paths_asked_for_later_join_a_batch_as_if_their_event_came_then() -> None:
+    """`later(paths, delay)`: nothing until the delay is up, then a quiet window as for an
+    event, then a batch with them; a batch already pending meanwhile goes on its own."""
+    clock = FakeClock()
+    debouncer = Debouncer(quiet=0.25, max_wait=1.0, clock=clock)
+    debouncer.later(["Lists/list.md"], 2.0)
+    assert debouncer.due_in() == 2.0
+    clock.advance(1.0)
+    debouncer.add(["a.md"])
+    assert debouncer.due_in() == 0.25
+    clock.advance(0.25)
+    assert debouncer.take() == Change(frozenset({"a.md"}))
+    assert debouncer.due_in() == 0.75
+    clock.advance(0.75)
+    assert debouncer.due_in() == 0.0
+    assert debouncer.take() is None  # the delay is up: the list joins, its quiet window starts
+    assert debouncer.due_in() == 0.25
+    clock.advance(0.25)
+    assert debouncer.take() == Change(frozenset({"Lists/list.md"}))
+    assert debouncer.due_in() is None
+
+
+def test_paths_asked_for_later_join_a_pending_batch_and_extend_its_quiet_window() -> None:
+    """A later request falling due while a batch gathers joins it, as a new event would."""
+    clock = FakeClock()
+    debouncer = Debouncer(quiet=0.5, max_wait=2.0, clock=clock)
+    debouncer.add(["a.md"])
+    debouncer.later(["b.md"], 0.25)
+    debouncer.later(["c.md"], 8.0)
+    assert debouncer.due_in() == 0.25
+    clock.advance(0.25)
+    assert debouncer.take() is None
+    assert debouncer.due_in() == 0.5
+    clock.advance(0.5)
+    assert debouncer.take() == Change(frozenset({"a.md", "b.md"}))
+    assert debouncer.due_in() == 7.25
 
 
 @pytest.mark.parametrize(("quiet", "max_wait"), [(0.0, 1.0), (-0.1, 1.0), (0.5, 0.25)])

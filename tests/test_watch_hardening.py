@@ -22,10 +22,11 @@ from pathlib import Path
 import pytest
 from watchdog.events import FileSystemEvent
 
-from tests.helpers import WatchProcess, wait_until
+from tests.helpers import WatchProcess, set_status, wait_until
 from vaultkit.errors import LockFolderError
 from vaultkit.files.lock import VaultLock, lock_folder
-from vaultkit.watch.watcher import Change, Watcher
+from vaultkit.watch.batches import Change
+from vaultkit.watch.watcher import Watcher
 
 SOURCE = "Sources/Attention Is All You Need.md"
 OTHER_SOURCE = "Sources/DPO paper (Direct Preference Optimization).md"
@@ -33,15 +34,6 @@ STARTUP = 60
 """Seconds a watcher may take to start on a loaded machine."""
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify")
-
-
-def set_status(vault: Path, relative: str, status: str) -> None:
-    """Save a source note with another `status:`, as an editor would."""
-    path = vault / relative
-    text, n = re.subn(r"^status: .*$", f"status: {status}", path.read_text(encoding="utf-8"),
-                      count=1, flags=re.M)
-    assert n == 1
-    path.write_text(text, encoding="utf-8")
 
 
 def sources_read(vault: Path) -> int:
@@ -203,14 +195,14 @@ def test_a_queue_overflow_rescans_everything_at_once(vault: Path, spawn: Spawn) 
     try:
         wait_until(lambda: stopped(pid), what="the watcher to stop")
         flood_queue(flood, 2 * limit)
-        set_status(vault, SOURCE, "read")  # past the overflow: its events are dropped
+        set_status(vault / SOURCE, "read")  # past the overflow: its events are dropped
     finally:
         watching.signal(signal.SIGCONT)
     wait_until(lambda: sources_read(vault) == 1, timeout=60, what="Progress to show the save")
     watching.wait_for("rebuilt for everything")
     assert "inotify queue overflowed" in watching.log
 
-    set_status(vault, OTHER_SOURCE, "read")
+    set_status(vault / OTHER_SOURCE, "read")
     wait_until(lambda: sources_read(vault) == 2, timeout=60, what="Progress to show a later save")
     watching.signal(signal.SIGTERM)
     assert watching.finish() == 0, watching.log
@@ -231,7 +223,7 @@ def test_a_vault_replaced_at_the_same_path_is_watched_anew(
     vault.rename(old)
     shutil.copytree(old, vault, symlinks=True)
     watching.wait_for("was replaced by another folder")
-    set_status(vault, SOURCE, "read")
+    set_status(vault / SOURCE, "read")
     wait_until(lambda: sources_read(vault) == 1, timeout=60, what="the new vault's Progress")
     assert watching.proc.poll() is None
     watching.signal(signal.SIGTERM)
@@ -293,7 +285,7 @@ def test_under_nohup_sighup_is_still_ignored(vault: Path, spawn: Spawn) -> None:
     watching = spawn(vault, prefix=(nohup,))
     watching.wait_ready()
     watching.signal(signal.SIGHUP)  # discarded by the kernel: the signal is ignored
-    set_status(vault, SOURCE, "read")
+    set_status(vault / SOURCE, "read")
     wait_until(lambda: sources_read(vault) == 1, timeout=60, what="Progress to show the save")
     assert watching.proc.poll() is None
     watching.signal(signal.SIGTERM)

@@ -7,25 +7,38 @@ import logging
 import os
 import shlex
 import sys
+from enum import IntEnum
 from pathlib import Path
 from typing import cast
 
 import click
 
 from vaultkit import __version__
-from vaultkit.commands.build import BuildResult, Survey, build_vault, open_vault, survey
+from vaultkit.commands.build import BuildResult, build_once
 from vaultkit.commands.init import InitResult, init_vault
+from vaultkit.commands.survey import Survey, open_vault, survey
 from vaultkit.commands.sync import SyncResult, sync_vault
 from vaultkit.config import LINK_STYLES, LinkStyle
 from vaultkit.errors import VaultkitError
 from vaultkit.files.display import shown
-from vaultkit.report.dashboards import bar
+from vaultkit.report.overview import Check, status_document, topic_checks, totals
 from vaultkit.report.progress import TopicProgress
-from vaultkit.vault.notes import Problem
+
+
+class ExitStatus(IntEnum):
+    """What `vaultkit` exits with: the group's --help and README's Commands say the same."""
+
+    OK = 0
+    """Done; also when a pipe such as `| head` closes early."""
+    PROBLEMS = 1
+    """`check` found problems."""
+    ERROR = 2
+    """A usage error (click exits with 2 for those) or something vaultkit could not do."""
 
 
 class _VaultkitGroup(click.Group):
-    """Turns a `VaultkitError` from any command into `Error: …` and exit status 2."""
+    """Turns a `VaultkitError` or an `OSError` from any command into `Error: …` and exit
+    status 2, and a closed pipe into a quiet exit 0."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -34,17 +47,17 @@ class _VaultkitGroup(click.Group):
             click.secho(f"Error: {exc}", fg="red", err=True)
             if exc.hint:
                 click.echo(exc.hint, err=True)
-            ctx.exit(2)
+            ctx.exit(ExitStatus.ERROR)
         except BrokenPipeError:  # `vaultkit status … | head -1`: the reader has what it wanted
             # Later writes (and the interpreter's last flush) go nowhere instead of failing.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            ctx.exit(0)
+            ctx.exit(ExitStatus.OK)
         except OSError as exc:  # a disk full, a permission, a folder where a file should be
             # For a rename, `filename2` is where it was going: the path the user knows.
             name = exc.filename2 or exc.filename
             where = f"{name}: " if name else ""
             click.secho(f"Error: {where}{exc.strerror or exc}", fg="red", err=True)
-            ctx.exit(2)
+            ctx.exit(ExitStatus.ERROR)
 
 
 _VAULT = click.argument(
@@ -179,7 +192,7 @@ def build(vault: Path) -> None:
     only read.
     """
     root, settings = open_vault(vault)
-    _print_build(build_vault(root, settings))
+    _print_build(build_once(root, settings))
 
 
 def _print_build(result: BuildResult, *, quiet_unchanged: bool = False) -> None:
@@ -200,7 +213,9 @@ def _print_build(result: BuildResult, *, quiet_unchanged: bool = False) -> None:
 
 @main.command(short_help="Where you stand, topic by topic.")
 @_VAULT
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON for scripts.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the figures as one JSON document for scripts; its `schema` key is "
+                   "its version.")
 def status(vault: Path, as_json: bool) -> None:
     """Show where you stand in VAULT: totals and each topic's coverage. Changes no note.
 
@@ -210,25 +225,19 @@ def status(vault: Path, as_json: bool) -> None:
     vaultkit.toml).
     """
     root, settings = open_vault(vault)
-    found = survey(root, settings)
+    surveyed = survey(root, settings)
     if as_json:
-        click.echo(json.dumps(_shown_json(_status_json(found)), indent=2, ensure_ascii=False))
+        document = status_document(surveyed.root, surveyed.progress, surveyed.problems)
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
         return
-    _print_status(found)
+    _print_status(surveyed)
 
 
-def _print_status(found: Survey) -> None:
-    progress = found.progress
-    required = progress.required
-    rows = [
-        ("Sources read", progress.sources_read, len(progress.sources)),
-        ("Questions drafted", progress.questions_drafted, len(progress.questions)),
-        ("Questions refined", progress.questions_refined, len(progress.questions)),
-        ("Topics covered", sum(t.covered for t in required), len(required)),
-    ]
-    click.secho(shown(str(found.root)), bold=True)
-    for label, done, total in rows:
-        click.echo(f"  {label:<18} {bar(done, total):<16} {done}/{total}")
+def _print_status(surveyed: Survey) -> None:
+    progress = surveyed.progress
+    click.secho(shown(str(surveyed.root)), bold=True)
+    for tally in totals(progress).plan:
+        click.echo(f"  {tally.label:<18} {tally.bar:<16} {tally.done}/{tally.total}")
     if progress.topics:
         click.echo("")
         width = min(48, max(len(t.hub.name) for t in progress.topics))
@@ -236,93 +245,27 @@ def _print_status(found: Survey) -> None:
             name = _short(shown(topic.hub.name), width)
             click.echo(f"  {name:<{width}}  {_topic_marks(topic)}")
     click.echo("")
-    if found.problems:
-        click.secho(f"{_plural(len(found.problems), 'problem')}: run `vaultkit check` to list "
-                    "them.", fg="yellow")
+    if surveyed.problems:
+        click.secho(f"{_plural(len(surveyed.problems), 'problem')}: run `vaultkit check` to "
+                    "list them.", fg="yellow")
     else:
         click.echo("No problems.")
 
 
 def _topic_marks(topic: TopicProgress) -> str:
-    def mark(ok: bool | None, text: str) -> str:
-        if ok is None:
-            return click.style(f"· {text}", dim=True)
-        return click.style(f"✓ {text}", fg="green") if ok else click.style(f"✗ {text}", fg="red")
-
-    parts = [
-        mark(topic.core_ok, "core"),
-        mark(topic.practitioner_ok, "practitioner"),
-        mark(topic.summary_ok, "summary"),
-        mark(topic.questions_ok, f"refined {topic.refined}/{topic.questions_target}"
-             if topic.questions else "no questions"),
-    ]
-    suffix = click.style("  covered", fg="green", bold=True) if topic.covered else ""
+    marks = "  ".join(_styled(check) for check in topic_checks(topic))
+    covered = click.style("  covered", fg="green", bold=True) if topic.covered else ""
     optional = click.style("  (optional)", dim=True) if topic.optional else ""
-    return "  ".join(parts) + suffix + optional
+    return marks + covered + optional
 
 
-def _status_json(found: Survey) -> dict[str, object]:
-    progress = found.progress
-    required = progress.required
-    return {
-        "vault": str(found.root),
-        "sources": {
-            "total": len(progress.sources),
-            "read": progress.sources_read,
-            "by_status": progress.source_status,
-        },
-        "questions": {
-            "total": len(progress.questions),
-            "drafted": progress.questions_drafted,
-            "refined": progress.questions_refined,
-            "by_status": progress.question_status,
-        },
-        "topics_covered": sum(t.covered for t in required),
-        "topics_required": len(required),
-        "topics": [
-            {
-                "name": t.hub.name,
-                "title": t.hub.title,
-                "path": t.hub.path,
-                "tier": t.hub.tier,
-                "optional": t.optional,
-                "sources": len(t.sources),
-                "read": t.read,
-                "core": {"read": t.core_read, "total": t.core_total, "ok": t.core_ok},
-                "practitioner": {
-                    "read": t.practitioner_read,
-                    "total": t.practitioner_total,
-                    "ok": t.practitioner_ok,
-                },
-                "summary": {"lines": t.summary_lines, "ok": t.summary_ok},
-                "questions": {
-                    "total": len(t.questions),
-                    "drafted": t.drafted,
-                    "refined": t.refined,
-                    "target": t.questions_target,
-                    "ok": t.questions_ok,
-                },
-                "covered": t.covered,
-            }
-            for t in progress.topics
-        ],
-        "problems": [_problem_json(p) for p in found.problems],
-    }
-
-
-def _shown_json(value: object) -> object:
-    """The JSON value with every string (a path, a title) printable: see `display.shown`."""
-    if isinstance(value, str):
-        return shown(value)
-    if isinstance(value, dict):
-        return {shown(str(k)): _shown_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_shown_json(v) for v in value]
-    return value
-
-
-def _problem_json(problem: Problem) -> dict[str, object]:
-    return {"path": problem.path, "line": problem.line, "message": problem.message}
+def _styled(check: Check) -> str:
+    """`✓ core` in green, `✗ core` in red, `· practitioner` dim when there is nothing to check."""
+    if check.ok is None:
+        return click.style(f"· {check.text}", dim=True)
+    if check.ok:
+        return click.style(f"✓ {check.text}", fg="green")
+    return click.style(f"✗ {check.text}", fg="red")
 
 
 # --- check --------------------------------------------------------------------------------
@@ -338,13 +281,13 @@ def check(vault: Path) -> None:
     text, broken links, duplicate ids, notes whose entries left the lists.
     """
     root, settings = open_vault(vault)
-    found = survey(root, settings)
-    for problem in found.problems:
+    problems = survey(root, settings).problems
+    for problem in problems:
         where = f"{problem.path}:{problem.line}" if problem.line else problem.path
         click.echo(shown(f"{where}: {problem.message}"))
-    if found.problems:
-        click.secho(f"{_plural(len(found.problems), 'problem')}.", fg="red", err=True)
-        sys.exit(1)
+    if problems:
+        click.secho(f"{_plural(len(problems), 'problem')}.", fg="red", err=True)
+        sys.exit(ExitStatus.PROBLEMS)
     click.echo("No problems.")
 
 

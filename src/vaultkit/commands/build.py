@@ -1,186 +1,89 @@
-"""`vaultkit build`, `status` and `check`: index the vault, measure it, find its problems, and
-(for build) write the dashboards."""
+"""`vaultkit build`: the dashboards written from the notes, in one of two modes.
+
+- `build_once`: a command's build (build, init, sync). It cleans up after killed runs, skips
+  everything when nothing changed since the last one (`cache.BUILD`), else scans the vault.
+- `rebuild`: a watcher's build, over the index it keeps current and the caches it holds.
+
+Both then share one core: hand-edited dashboards are kept aside, the index is assessed, and the
+dashboards whose text changed are written.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vaultkit import __version__, config
+from vaultkit import __version__
+from vaultkit.commands.survey import assess
 from vaultkit.config import Settings
 from vaultkit.errors import VaultPathError
 from vaultkit.files.writes import remove_stale_temp_files
-from vaultkit.model import ListedIds
 from vaultkit.report import dashboards, publish
-from vaultkit.report.problems import find_problems
-from vaultkit.report.progress import Progress, measure
-from vaultkit.vault import store
-from vaultkit.vault.index import VaultIndex, is_racy, snapshot, stamp
-from vaultkit.vault.list_ids import listed_in_vault, parsed_ahead
-from vaultkit.vault.notes import Problem
+from vaultkit.vault import cache
+from vaultkit.vault.cache import Caches
+from vaultkit.vault.index import VaultIndex, snapshot, stamp
+from vaultkit.vault.list_ids import parsed_ahead
 from vaultkit.vault.store import CACHE_DIR, STATE_DIR
 
 log = logging.getLogger(__name__)
 
-
-
-@dataclass(frozen=True, slots=True)
-class Survey:
-    """A vault read and measured, nothing written (but the index cache)."""
-
-    root: Path
-    settings: Settings
-    index: VaultIndex
-    progress: Progress
-    problems: list[Problem]
+Interruptible = Callable[[], AbstractContextManager[object]]
+"""Wraps a step that only reads or computes, so that a watcher's stop request may abandon it."""
 
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
+    """What a build did, for the one line the CLI or the watcher prints."""
+
     written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+    """Dashboards whose text changed, by relative path."""
     kept: list[tuple[str, str]] = field(default_factory=list)
+    """(dashboard, where its hand-edited version was kept) for each edit kept aside."""
     problems: int = 0
-    survey: Survey | None = None
-    """None when nothing had changed since the last build and no note was read."""
 
 
-def open_vault(root: Path) -> tuple[Path, Settings]:
-    """The vault folder and its settings, or a VaultPathError saying why it is not one."""
-    if not root.exists():
-        raise VaultPathError(root, "no such folder; create a vault with `vaultkit init`")
-    if not root.is_dir():
-        raise VaultPathError(root, "is not a folder")
-    return root, config.load(root)
-
-
-def survey(
+def build_once(
     root: Path,
     settings: Settings,
-    index: VaultIndex | None = None,
     *,
-    check_dashboards: bool = True,
-) -> Survey:
-    """Measure the vault; `index` is reused as it is when given (the watcher keeps one).
-
-    `check_dashboards=False` skips looking for hand-edited dashboards, for a build that has
-    just moved them aside (and checks each again before replacing it).
-    """
-    if index is None:
-        index = VaultIndex(root, settings)
-        index.scan()
-    listed, list_problems = listed_in_vault(root, settings)
-    hand_edited = [
-        Problem(path, None, "edited by hand since vaultkit wrote it; the next build keeps "
-                "your edits aside in a copy")
-        for path in (publish.edited(root, settings) if check_dashboards else [])
-    ]
-    problems = find_problems(
-        index, settings,
-        listed=listed,
-        dashboards=settings.dashboard_paths().values(),
-        extra=[*list_problems, *hand_edited],
-    )
-    order = _list_order(listed) if listed is not None else None
-    return Survey(root, settings, index, measure(index, settings, order), problems)
-
-
-def build_vault(
-    root: Path,
-    settings: Settings,
-    index: VaultIndex | None = None,
-    *,
-    interruptible: Callable[[], AbstractContextManager[object]] = nullcontext,
+    caches: Caches | None = None,
+    interruptible: Interruptible = nullcontext,
 ) -> BuildResult:
-    """Write every dashboard whose text changed; hand edits are moved aside first.
+    """Write every dashboard whose text changed, reading the vault from scratch (and caches).
 
-    Without an index, a build first compares the vault's files (paths and stamps) with
-    those of the last build: when nothing changed and the dashboards are as it left them, the
-    dashboards would come out the same, and nothing is read.
-
-    `interruptible` wraps the part that only reads and computes (seconds at 50,000 notes), so
-    that a watcher's stop request may abandon it; never the moves and writes around it.
+    First the vault's files (paths and stamps) are compared with those of the last build:
+    when nothing changed and the dashboards are as it left them, they would come out the same,
+    and nothing is read. `caches` holds what the caller already knows (`init` the lists).
     """
-    if not root.is_dir():  # never recreate a vault deleted under a watcher
-        raise VaultPathError(root, "no such folder; it was removed or moved")
+    _require(root)
     # First of all: a swap file a killed run left may hold a hand edit (and it changes what
-    # the fingerprint below sees once kept).
+    # the state below sees once kept).
     recovered = publish.recover(root, settings)
-    before: str | None = None
-    if index is None:  # a one-shot build; a watcher cleans up once, when it starts
-        remove_stale_files(root, settings)
-        before = _fingerprint(root, settings)
-        unchanged = _unchanged_since(root, settings, before)
-        if unchanged is not None:
-            log.info("nothing changed since the last build; dashboards are up to date")
-            return unchanged
-        index = VaultIndex(root, settings)
-        with parsed_ahead(root, settings):
-            index.scan()
-    kept = recovered + publish.keep_aside(root, settings)
-    if kept:
-        index.update([p for pair in kept for p in pair])
-    with interruptible():
-        found = survey(root, settings, index, check_dashboards=False)
-        rendered = dashboards.render(found.progress, found.problems, settings)
-    report = publish.write(root, rendered)
-    kept += report.kept
-    if before is not None and not kept and before == _fingerprint(root, settings):
-        _remember(root, settings, before, len(found.problems))
-    return BuildResult(report.written, report.unchanged, kept, len(found.problems), found)
+    remove_stale_files(root, settings)
+    state = _state(root, settings)
+    problems = _unchanged_since_last(root, settings, state)
+    if problems is not None:
+        log.info("nothing changed since the last build; dashboards are up to date")
+        return BuildResult(kept=recovered, problems=problems)
+    caches = Caches(root) if caches is None else caches
+    index = VaultIndex(root, settings)
+    with parsed_ahead(caches, settings):
+        index.scan()
+    result = _publish(index, caches, recovered, interruptible)
+    if state is not None and not result.kept and state == _state(root, settings):
+        _remember(root, settings, state, result.problems)
+    return result
 
 
-LAST_BUILD = f"{CACHE_DIR}/build.json"
-
-
-def _fingerprint(root: Path, settings: Settings) -> str:
-    """What a build's result depends on: the files, the settings and vaultkit's version.
-
-    Empty when a file changed in the last two seconds, within its mtime's resolution.
-    """
-    files = snapshot(root)
-    for relative in settings.dashboard_paths().values():
-        files.pop(relative, None)  # checked by their hashes instead: a build rewrites them
-    lists = {rel: stamp(root / rel) for rel in (settings.reading_list, settings.syllabus)}
-    if any(is_racy(s) for s in (*files.values(), *lists.values())):
-        return ""
-    text = json.dumps([__version__, repr(settings), sorted(files.items()), lists])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _unchanged_since(root: Path, settings: Settings, fingerprint: str) -> BuildResult | None:
-    """The last build's result, if the vault and its dashboards are as that build left them."""
-    if not fingerprint:
-        return None
-    raw = store.read(root, LAST_BUILD)
-    if raw is None:
-        return None
-    try:
-        last = json.loads(raw)
-        if last["fingerprint"] != fingerprint:
-            return None
-        hashes = publish.hashes(root, settings)
-        if None in hashes.values() or hashes != last["dashboards"]:
-            return None
-        return BuildResult(unchanged=sorted(hashes), problems=int(last["problems"]))
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return None
-
-
-def _remember(root: Path, settings: Settings, fingerprint: str, problems: int) -> None:
-    if not fingerprint:
-        return
-    payload = {
-        "fingerprint": fingerprint,
-        "dashboards": publish.hashes(root, settings),
-        "problems": problems,
-    }
-    store.write_cache(root, LAST_BUILD, json.dumps(payload, sort_keys=True).encode("utf-8"))
+def rebuild(
+    index: VaultIndex, caches: Caches, *, interruptible: Interruptible = nullcontext
+) -> BuildResult:
+    """Write every dashboard whose text changed, from an index kept current by its owner."""
+    _require(index.root)
+    return _publish(index, caches, publish.recover(index.root, index.settings), interruptible)
 
 
 def remove_stale_files(root: Path, settings: Settings) -> None:
@@ -192,5 +95,71 @@ def remove_stale_files(root: Path, settings: Settings) -> None:
     remove_stale_temp_files(root, [settings.folders.dashboards, STATE_DIR, CACHE_DIR])
 
 
-def _list_order(listed: ListedIds) -> dict[str, int]:
-    return {note_id: n for n, note_id in enumerate((*listed.sources, *listed.questions))}
+def _require(root: Path) -> None:
+    if not root.is_dir():  # never recreate a vault deleted under a watcher
+        raise VaultPathError(root, "no such folder; it was removed or moved")
+
+
+def _publish(
+    index: VaultIndex,
+    caches: Caches,
+    recovered: list[tuple[str, str]],
+    interruptible: Interruptible,
+) -> BuildResult:
+    """The core both modes share: keep hand edits aside, assess the index, write.
+
+    `interruptible` wraps the part that only reads and computes (seconds at 50,000 notes),
+    never the moves and writes around it.
+    """
+    root, settings = index.root, index.settings
+    kept = recovered + publish.keep_aside(root, settings)
+    if kept:
+        index.update([p for pair in kept for p in pair])
+    with interruptible():
+        found = assess(index, caches)  # hand edits are aside: each is checked again when written
+        rendered = dashboards.render(found.progress, found.problems, settings)
+    report = publish.write(root, rendered)
+    return BuildResult(report.written, kept + report.kept, len(found.problems))
+
+
+# -- the last one-shot build (cache.BUILD) -----------------------------------------------------
+
+State = list[object]
+"""What a build's result depends on, but the dashboards: see `_state`."""
+
+
+def _state(root: Path, settings: Settings) -> State | None:
+    """Every file the index reads (by stamp), the lists, the settings and vaultkit's version.
+
+    None when a file changed in the last two seconds, within its stamp's resolution.
+    """
+    files = snapshot(root)
+    for relative in settings.dashboard_paths().values():
+        files.pop(relative, None)  # in the key by their hashes instead: a build rewrites them
+    lists = {rel: stamp(root / rel) for rel in (settings.reading_list, settings.syllabus)}
+    if any(cache.is_racy(s) for s in (*files.values(), *lists.values())):
+        return None
+    return [__version__, repr(settings), sorted(files.items()), sorted(lists.items())]
+
+
+def _build_key(root: Path, settings: Settings, state: State) -> str | None:
+    """The key of a build of this state with the dashboards as they are now; None when one of
+    them is not as vaultkit wrote it (edited by hand, or missing)."""
+    hashes = publish.hashes(root, settings)
+    if None in hashes.values():
+        return None
+    return cache.key("build", state, sorted(hashes.items()))
+
+
+def _unchanged_since_last(root: Path, settings: Settings, state: State | None) -> int | None:
+    """The problems the last build found, if the vault and its dashboards are as it left them."""
+    if state is None:
+        return None
+    key = _build_key(root, settings, state)
+    return None if key is None else cache.last_build(root, key)
+
+
+def _remember(root: Path, settings: Settings, state: State, problems: int) -> None:
+    key = _build_key(root, settings, state)
+    if key is not None:
+        cache.remember_build(root, key, problems)

@@ -8,14 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vaultkit import config
-from vaultkit.commands.build import BuildResult, build_vault
+from vaultkit.commands.build import BuildResult, build_once
 from vaultkit.config import LinkStyle, Settings
-from vaultkit.errors import LinkStyleError, ListError, VaultPathError
+from vaultkit.errors import LinkStyleError, VaultPathError
 from vaultkit.lists import load_reading_list, load_syllabus, read_list_bytes
-from vaultkit.model import Catalog, ListedIds, ListWarning, combine
-from vaultkit.scaffold import plan as scaffold
+from vaultkit.model import Catalog, ListWarning, combine
+from vaultkit.scaffold.create import CreationReport, create_files
+from vaultkit.scaffold.existing import scan_existing
+from vaultkit.scaffold.plan import plan_files
 from vaultkit.scaffold.templates import shipped_list
 from vaultkit.vault import seen
+from vaultkit.vault.cache import Caches
 from vaultkit.vault.list_ids import prime
 
 READING_LIST = "Reading list.md"
@@ -26,7 +29,7 @@ SYLLABUS = "Question syllabus.md"
 class InitResult:
     vault: Path
     catalog: Catalog
-    report: scaffold.Report
+    report: CreationReport
     warnings: tuple[tuple[Path, ListWarning], ...]
     """Each list's warnings with the file they came from."""
     settings: Settings
@@ -64,20 +67,20 @@ def init_vault(
     catalog = combine(reading, questions)
 
     reading_bytes, syllabus_bytes = read_list_bytes(reading_path), read_list_bytes(syllabus_path)
-    plan = scaffold.plan(
+    plan = plan_files(
         catalog,
         settings,
         vault,
-        scaffold.scan(vault),
+        scan_existing(vault),
         {"reading_list": reading_bytes, "syllabus": syllabus_bytes},
     )
-    report = scaffold.apply(plan, dry_run=dry_run)
+    report = create_files(plan, dry_run=dry_run)
     built = None
     if not dry_run:
         seen.remember(vault, _entry_ids(catalog))
-        if _in_vault(vault, settings) == [reading_bytes, syllabus_bytes]:
-            prime(vault, settings, ListedIds.of(catalog))  # the build need not parse them again
-        built = build_vault(vault, settings)
+        caches = Caches(vault)  # the build need not parse the lists again
+        prime(caches, settings, ((reading_bytes, reading), (syllabus_bytes, questions)))
+        built = build_once(vault, settings, caches=caches)
     warnings = tuple(
         [(reading_path, w) for w in reading.warnings]
         + [(syllabus_path, w) for w in questions.warnings]
@@ -88,15 +91,6 @@ def init_vault(
 def _own_or_shipped(own: Path, shipped: str) -> Path:
     """The vault's own list when it has one; a FIFO or folder there is an error, not absent."""
     return own if os.path.lexists(own) else shipped_list(shipped)
-
-
-def _in_vault(vault: Path, settings: Settings) -> list[bytes] | None:
-    """The bytes of the vault's two lists as they are now; None if either cannot be read."""
-    try:
-        return [read_list_bytes(vault / settings.reading_list),
-                read_list_bytes(vault / settings.syllabus)]
-    except ListError:
-        return None
 
 
 def _entry_ids(catalog: Catalog) -> list[str]:

@@ -12,18 +12,20 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from vaultkit.commands.build import BuildResult, build_vault
+from vaultkit.commands.build import BuildResult, build_once
 from vaultkit.config import Settings
 from vaultkit.errors import NoListsError
 from vaultkit.lists import load_catalog
 from vaultkit.model import LISTED_KINDS, Catalog, Kind, ListWarning
-from vaultkit.scaffold import plan as scaffold
+from vaultkit.scaffold.create import create_files
+from vaultkit.scaffold.existing import scan_existing
+from vaultkit.scaffold.plan import Plan, PlannedFile, plan_files
 from vaultkit.vault import seen
 
 
 @dataclass(frozen=True, slots=True)
 class SyncResult:
-    created: list[scaffold.PlannedFile] = field(default_factory=list)
+    created: list[PlannedFile] = field(default_factory=list)
     without_notes: list[tuple[str, str]] = field(default_factory=list)
     """(kind, title) of entries whose notes were deleted; not re-created."""
     gone: list[PurePosixPath] = field(default_factory=list)
@@ -50,34 +52,34 @@ def sync_vault(
         catalog = load_catalog(root, settings)
         if catalog is None:
             raise NoListsError(root, settings.reading_list, settings.syllabus)
-        existing = scaffold.scan(root)
+        existing = scan_existing(root)
         known = seen.known_ids(root)
         if known is None:  # no record (deleted, or a vault from elsewhere): what has notes
-            known = set(existing.notes_by_id)
-        plan = scaffold.plan(catalog, settings, root, existing)
-    new = [
+            known = set(existing.paths_by_id)
+        plan = plan_files(catalog, settings, root, existing)
+    new_notes = [
         f for f in plan.to_create
         if f.kind in LISTED_KINDS and f.note_id is not None and f.note_id not in known
     ]
     titles = _titles(catalog)
     listed = set(titles)
     result = SyncResult(
-        created=new,
+        created=new_notes,
         without_notes=sorted(
-            titles[i] for i in listed & known if i not in existing.notes_by_id
+            titles[note_id] for note_id in listed & known if note_id not in existing.paths_by_id
         ),
         gone=sorted(
-            path for note_id, path in existing.notes_by_id.items()
-            if note_id not in listed and existing.kinds.get(note_id) in LISTED_KINDS
+            path for note_id, path in existing.paths_by_id.items()
+            if note_id not in listed and existing.kinds_by_id.get(note_id) in LISTED_KINDS
         ),
         warnings=list(catalog.warnings),
     )
     if dry_run:
         return result
-    report = scaffold.apply(scaffold.Plan(root, tuple(new)))
-    seen.remember(root, [f.note_id for f in report.created if f.note_id])
+    creation = create_files(Plan(root, tuple(new_notes)))
+    seen.remember(root, [f.note_id for f in creation.created if f.note_id])
     return dataclasses.replace(
-        result, created=report.created, build=build_vault(root, settings) if build else None
+        result, created=creation.created, build=build_once(root, settings) if build else None
     )
 
 

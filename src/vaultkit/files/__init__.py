@@ -1,0 +1,2 @@
+"""Safe file primitives, knowing nothing of notes: bounded reads, exclusive and atomic writes,
+swaps, containment, printable names, the watcher lock."""

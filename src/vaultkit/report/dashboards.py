@@ -4,12 +4,12 @@
 vault gives the same bytes, so a vault in git does not churn and a watcher does not react to
 its own writes. Everything echoed from a note is escaped for where it lands (table cell, link,
 list item, heading, Mermaid label), so no note can break a page. Each dashboard carries a
-`content_hash` of its own text, which `unedited` checks; `publish` puts them in place.
+`content_hash` of its own text (`frontmatter.render_sealed`), which tells a later run whether
+it was edited by hand; `publish` puts them in place.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 import re
@@ -20,13 +20,10 @@ from urllib.parse import quote
 from vaultkit.config import Settings
 from vaultkit.files.display import is_shown_as_is, shown
 from vaultkit.model import Dashboard, Kind, Level, Role
+from vaultkit.report.overview import totals
 from vaultkit.report.progress import Progress, TopicProgress, hub_resolver, natural_key
-from vaultkit.vault.notes import NoteRecord, Problem, render_note
-
-_HASH_FIELD = "content_hash"
-HASH_LINE = re.compile(rf"^{_HASH_FIELD}:[ \t]*['\"]?([0-9a-f]+)['\"]?[ \t]*$", re.M)
-_BAR_WIDTH = 10
-
+from vaultkit.vault.frontmatter import render_sealed
+from vaultkit.vault.notes import NoteRecord, Problem
 
 # --- rendering ----------------------------------------------------------------------------
 
@@ -44,29 +41,11 @@ def render(progress: Progress, problems: list[Problem], settings: Settings) -> d
 
 
 def _with_frontmatter(key: str, body: str) -> str:
-    """The note with a `content_hash` of everything else in it, properties included.
-
-    A later run compares the hash with the file to tell a dashboard as vaultkit wrote it
-    from one edited by hand (a line added, a property such as `cssclasses` set).
-    """
-    note_id = f"dashboard-{key}"
-    properties = {"vaultkit": Kind.DASHBOARD.value, "id": note_id, "tags": ["vaultkit/dashboard"]}
-    text = render_note(properties, body)
-    marker = f"id: {note_id}\n"
-    return text.replace(marker, f"{marker}{_HASH_FIELD}: {content_hash(text)}\n", 1)
-
-
-def content_hash(text: str) -> str:
-    """Hash of a note's text without its hash line; line endings do not count."""
-    return hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8")).hexdigest()[:16]
-
-
-def bar(done: int, total: int) -> str:
-    """`██████░░░░ 60%`: readable in any editor, on GitHub and on a phone."""
-    if total <= 0:
-        return "—"
-    filled = round(_BAR_WIDTH * done / total)
-    return f"{'█' * filled}{'░' * (_BAR_WIDTH - filled)} {round(100 * done / total)}%"
+    """The note, sealed with a `content_hash` of everything else in it, properties included."""
+    properties = {
+        "vaultkit": Kind.DASHBOARD.value, "id": f"dashboard-{key}", "tags": ["vaultkit/dashboard"]
+    }
+    return render_sealed(properties, body)
 
 
 _NOTICE = (
@@ -131,17 +110,8 @@ class _Page:
         required, optional = progress.required, progress.optional
         self.out("# Progress", "", _NOTICE, "", "## Overall", "",
                  "| | Done | Of | |", "|---|--:|--:|---|")
-        rows = [
-            ("Sources read", progress.sources_read, len(progress.sources)),
-            ("Questions drafted", progress.questions_drafted, len(progress.questions)),
-            ("Questions refined", progress.questions_refined, len(progress.questions)),
-            ("Topics covered", sum(t.covered for t in required), len(required)),
-        ]
-        if optional:
-            rows.append(("Optional topics covered", sum(t.covered for t in optional),
-                         len(optional)))
-        for label, done, total in rows:
-            self.out(f"| {label} | {done} | {total} | {bar(done, total)} |")
+        for tally in totals(progress).rows:  # the rows `status` prints, + optional topics'
+            self.out(f"| {tally.label} | {tally.done} | {tally.total} | {tally.bar} |")
         self.out("")
         self._pie("Sources by status", progress.source_status, settings.source_statuses)
         self._pie("Questions by status", progress.question_status, settings.question_statuses)
@@ -355,14 +325,3 @@ def _mermaid_label(text: str) -> str:
     the string early, no `%%` to start a comment or a directive."""
     label = " ".join(shown(text).translate(_MERMAID).split())
     return re.sub("%%+", "%", _CONTROL.sub("", label))
-
-
-def unedited(data: bytes) -> bool:
-    """True when the file is a dashboard as vaultkit wrote it: its text matches its hash."""
-    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
-    end = text.find("\n---\n", 3)
-    match = HASH_LINE.search(text, 0, end) if text.startswith("---\n") and end > 0 else None
-    if match is None:
-        return False
-    without = text[: match.start()] + text[match.end() + 1:]
-    return match.group(1) == content_hash(without)

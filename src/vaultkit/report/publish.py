@@ -3,7 +3,7 @@
 An editor may save a dashboard between any two steps of ours, so a dashboard is never read,
 judged, then replaced. The new text goes to a hidden swap file that `renames.exchange` swaps
 with the dashboard in one system call: what comes out is exactly what was at the path at that
-instant. Ours and unedited (`dashboards.unedited`), it is deleted; anything else is kept as
+instant. Ours and unedited (`frontmatter.unedited`), it is deleted; anything else is kept as
 `<name> (edited).md`. A dashboard is touched only when its bytes change, and never leaves its
 path, so an editor's open tab stays open.
 """
@@ -28,7 +28,7 @@ from vaultkit.files.contain import inside
 from vaultkit.files.display import shown
 from vaultkit.files.reads import NotRegularError, TooLargeError, read_file
 from vaultkit.files.writes import NO_HARD_LINKS, TEMP_SUFFIX, naming, process_running, write_temp
-from vaultkit.report.dashboards import HASH_LINE, unedited
+from vaultkit.vault.frontmatter import sealed_hash, unedited
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +65,7 @@ def hashes(root: Path, settings: Settings) -> dict[str, str | None]:
     found: dict[str, str | None] = {}
     for relative in settings.dashboard_paths().values():
         data = _read(root / relative)
-        match = None if data is None or not unedited(data) else HASH_LINE.search(
-            data.decode("utf-8", errors="replace")
-        )
-        found[relative] = match.group(1) if match else None
+        found[relative] = None if data is None else sealed_hash(data)
     return found
 
 

@@ -1,4 +1,4 @@
-"""Vault paths: safe file names, unique note names, links between notes, and containment.
+"""Vault paths: safe file names, unique note names, and links between notes.
 
 File names must work on Windows, macOS and Linux and inside `[[links]]`; a title is data and is
 never allowed to become a path (`../../x` is a name, not a way out of the vault).

@@ -1,8 +1,8 @@
 """The files shipped in `vault_template/`: the default lists, note templates, Obsidian types.
 
 Note bodies are Jinja templates so their wording can change without touching code; the
-frontmatter is never templated (see `notes.render_note`), because YAML built from strings breaks
-on the first title with a colon in it.
+frontmatter is never templated (see `frontmatter.render_note`), because YAML built from strings
+breaks on the first title with a colon in it.
 """
 
 from __future__ import annotations

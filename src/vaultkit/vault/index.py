@@ -1,45 +1,29 @@
 """VaultIndex: every note of a vault as a record, kept current by full scans or by paths.
 
 Notes are found by `id`, never by file name, so renamed and moved notes keep counting. A
-full scan reuses records from an on-disk cache for files whose stamp (size, mtime, ctime and
-inode) is unchanged;
-the cache lives in `.vaultkit/cache/` (marked with CACHEDIR.TAG, ignored by git) and is safe to
-delete at any time.
+full scan reuses the records of files whose stamp is unchanged: from memory when the index
+already holds them (a watcher's rescan), else from `cache.INDEX`, safe to delete at any time.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import json
 import logging
 import os
-import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
-from vaultkit import __version__
 from vaultkit.config import Settings
-from vaultkit.vault import parallel, store
+from vaultkit.vault import cache, parallel
+from vaultkit.vault.cache import Entry, Stamp, stamp
 from vaultkit.vault.notes import NoteRecord, Problem, read_note
-from vaultkit.vault.store import CACHE_DIR
+
+__all__ = ["Stamp", "VaultIndex", "is_ignored", "read_notes", "snapshot", "stamp", "walk"]
 
 log = logging.getLogger(__name__)
 
-CACHE_FILE = f"{CACHE_DIR}/index.json"
-_CACHE_FORMAT = 3
-RACY_NS = 2_000_000_000
-"""A file changed this recently may change again within its timestamps' resolution: its stamp
-is not trusted to stand for its content (not cached, no build skipped)."""
-
-Stamp = tuple[int, int, int, int]
-"""(mtime_ns, size, ctime_ns, inode): a file keeps its stamp only while its content is kept.
-ctime and inode catch the edits mtime misses: `touch -r`, `rsync -t`, `cp -p`, unzip."""
 _SKIPPED_DIRS = {"node_modules", "__pycache__"}
 _PARALLEL_FROM = 2000
 """Fewer notes than this are read in-process: starting workers would cost more than it saves."""
-
 
 
 def is_ignored(relative: str) -> bool:
@@ -77,7 +61,7 @@ class VaultIndex:
         # Records changed by `update` since the cache was last saved: the rescan must save them
         # even when it reads nothing new (a watcher's cache would otherwise never catch up).
         behind = bool(memory) and self._dirty
-        cache = memory or (self._load_cache() if self.use_cache else {})
+        known = memory or (cache.load_notes(self.root) if self.use_cache else {})
         self.records.clear()
         self.failures.clear()
         self.attachments.clear()
@@ -89,8 +73,8 @@ class VaultIndex:
                 self.attachments.add(relative)
                 continue
             stat = stamp(path)
-            hit = cache.get(relative)
-            if stat is not None and hit is not None and hit[0] == stat:
+            hit = known.get(relative)
+            if hit is not None and cache.unchanged(hit[0], stat):
                 self._store(relative, hit[1], stat)
             else:
                 unread.append((relative, stat))
@@ -102,7 +86,7 @@ class VaultIndex:
                  len(self._stats) - len(unread))
         # Rewrite the cache only when it would say something new: a 10k-note cache costs
         # half a second to write.
-        self._dirty = behind or bool(unread) or set(cache) != set(self._stats) or self._racy()
+        self._dirty = behind or bool(unread) or set(known) != set(self._stats) or self._racy()
         if self.use_cache and self._dirty:
             self._save_cache()
 
@@ -173,17 +157,17 @@ class VaultIndex:
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _in_memory(self) -> dict[str, tuple[Stamp, NoteRecord | Problem]]:
-        found: dict[str, tuple[Stamp, NoteRecord | Problem]] = {}
+    def _in_memory(self) -> dict[str, Entry]:
+        """What the index holds, as the cache on disk would hold it: trusted stamps only."""
+        entries: dict[str, Entry] = {}
         for relative, stat in self._stats.items():
             result = self.records.get(relative) or self.failures.get(relative)
-            if stat is not None and result is not None and not is_racy(stat):
-                found[relative] = (stat, result)
-        return found
+            if cache.trusted(stat) and result is not None:
+                entries[relative] = (stat, result)
+        return entries
 
     def _read(self, path: Path, relative: str) -> NoteRecord | Problem:
         return read_note(path, relative)
-
 
     def _store(
         self, relative: str, result: NoteRecord | Problem, stat: Stamp | None
@@ -220,44 +204,30 @@ class VaultIndex:
 
     # -- cache -------------------------------------------------------------------------------
 
-    def _cache_key(self) -> str:
-        # Records depend on our code only: reading a note does not look at the settings.
-        text = json.dumps([__version__], sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-    def _load_cache(self) -> dict[str, tuple[Stamp, NoteRecord | Problem]]:
-        raw = store.read(self.root, CACHE_FILE)
-        if raw is None:
-            return {}
-        try:
-            data = json.loads(raw)
-            if not isinstance(data, dict) or not isinstance(data.get("notes"), dict):
-                return {}
-            if data.get("format") != _CACHE_FORMAT or data.get("key") != self._cache_key():
-                return {}
-            return {
-                relative: ((entry[0], entry[1], entry[2], entry[3]), _from_json(entry[4]))
-                for relative, entry in data["notes"].items()
-            }
-        except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
-            log.info("index cache unusable (%s); reading every note", exc)
-            return {}
-
     def _racy(self) -> bool:
-        return any(is_racy(s) for s in self._stats.values())
+        return any(cache.is_racy(s) for s in self._stats.values())
 
     def _save_cache(self) -> None:
         self._dirty = False
-        notes: dict[str, list[Any]] = {}
-        for relative, stat in self._stats.items():
-            if stat is None or is_racy(stat):
-                continue
-            result = self.records.get(relative) or self.failures.get(relative)
-            if result is not None:
-                notes[relative] = [*stat, _to_json(result)]
-        payload = {"format": _CACHE_FORMAT, "key": self._cache_key(), "notes": notes}
-        data = json.dumps(payload, separators=(",", ":")).encode("utf-8")
-        store.write_cache(self.root, CACHE_FILE, data)
+        cache.save_notes(self.root, self._in_memory())
+
+    # -- moves -------------------------------------------------------------------------------
+
+    def moved_away(self, changed: Iterable[str]) -> set[str]:
+        """Paths whose note now sits at one of `changed` and whose file is gone: moved notes.
+
+        A move between top-level folders reaches a watcher as a create now and a delete later,
+        so the old path is found by the note's id rather than by a move event.
+        """
+        arrived = set(changed)
+        ids = {
+            record.id for path in arrived
+            if (record := self.records.get(path)) is not None and record.id
+        }
+        return {
+            path for path, record in self.records.items()
+            if record.id in ids and path not in arrived and not (self.root / path).exists()
+        }
 
 
 def walk(
@@ -305,47 +275,6 @@ def _relative(root: Path, path: str | None) -> str:
 def snapshot(root: Path) -> dict[str, Stamp | None]:
     """Every file the index reads, with its stamp: what a build's result depends on."""
     return {relative: stamp(path) for relative, path in walk(root)}
-
-
-def stamp(path: Path) -> Stamp | None:
-    """The file's stamp, or None when it cannot be stat'ed."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns, stat.st_ino
-
-
-def is_racy(stat: Stamp | None) -> bool:
-    """True when the file was modified too recently for its stamp to stand for its content."""
-    return stat is not None and stat[0] > time.time_ns() - RACY_NS
-
-
-_FIELDS = tuple(f.name for f in dataclasses.fields(NoteRecord))
-_TUPLES = {"aliases", "also_in", "links"}
-
-
-def _to_json(result: NoteRecord | Problem) -> list[Any]:
-    """A record as a flat list of its fields (`asdict` is six times slower at 10k notes)."""
-    if isinstance(result, Problem):
-        return ["p", result.path, result.line, result.message]
-    values: list[Any] = ["n"]
-    for name in _FIELDS:
-        value = getattr(result, name)
-        if name == "problems":
-            value = [[p.path, p.line, p.message] for p in value]
-        values.append(value)
-    return values
-
-
-def _from_json(data: list[Any]) -> NoteRecord | Problem:
-    if data[0] == "p":
-        return Problem(data[1], data[2], data[3])
-    fields = dict(zip(_FIELDS, data[1:], strict=True))
-    for name in _TUPLES:
-        fields[name] = tuple(fields[name])
-    fields["problems"] = tuple(Problem(*p) for p in fields["problems"])
-    return NoteRecord(**fields)
 
 
 def read_notes(

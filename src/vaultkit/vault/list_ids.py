@@ -1,13 +1,13 @@
 """What the lists inside the vault name, for builds: the ids of their entries, in list order.
 
 Parsing a long list with markdown-it takes a second or more at 10,000 entries, and a build
-needs only the ids, so they are kept in memory (a watcher asks at every rebuild) and in
-`.vaultkit/cache/lists.json`, both keyed by the list files' stamps.
+needs only the ids, so they are kept (`cache.Caches`, `cache.LISTS`) under a key made from the
+lists' bytes and `PARSER_FORMAT`: lists that hold the same bytes name the same ids.
 """
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import logging
 import os
 from collections.abc import Iterator
@@ -15,61 +15,65 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vaultkit import __version__
 from vaultkit.config import Settings
 from vaultkit.errors import ListError
-from vaultkit.lists import load_catalog
-from vaultkit.model import ListedIds
-from vaultkit.vault import parallel, store
-from vaultkit.vault.index import is_racy, stamp
+from vaultkit.lists import load_catalog, read_list_bytes
+from vaultkit.model import Catalog, ListedIds, ReadingList, Syllabus, combine
+from vaultkit.vault import cache, parallel
+from vaultkit.vault.cache import Caches, ListsRead
 from vaultkit.vault.notes import Problem
-from vaultkit.vault.store import CACHE_DIR
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
 log = logging.getLogger(__name__)
 
-CACHE_FILE = f"{CACHE_DIR}/lists.json"
+PARSER_FORMAT = 1
+"""Part of the lists' key: raise it when a change to `lists/` changes the ids or the problems it
+finds in the same bytes, so that no vault keeps what the old parser found."""
 
-Found = tuple[ListedIds | None, list[Problem]]
-_memory: dict[str, Found] = {}
 
-
-def listed_in_vault(root: Path, settings: Settings) -> Found:
+def listed_in_vault(caches: Caches, settings: Settings) -> ListsRead:
     """The ids the vault's lists name (None without lists), and why a list could not be read."""
-    key, racy = _key(root, settings)
-    if key in _memory:
-        return _memory[key]
-    found = _from_disk(root, key)
-    if found is None:
-        found = _parse(root, settings)
-        _keep(root, key, found, to_disk=not racy)
-    else:
-        _keep(root, key, found, to_disk=False)
+    key = _key(caches, settings)
+    if key is not None and (kept := caches.lists(key)) is not None:
+        return kept
+    found = _parse(caches.root, settings)
+    _keep(caches, settings, key, found)
     return found
 
 
-def prime(root: Path, settings: Settings, listed: ListedIds) -> None:
-    """Remember ids already known for the lists as they are on disk now (`init` parsed them)."""
-    key, racy = _key(root, settings)
-    _keep(root, key, (listed, []), to_disk=not racy)
+def prime(
+    caches: Caches,
+    settings: Settings,
+    lists: tuple[tuple[bytes, ReadingList], tuple[bytes, Syllabus]],
+) -> None:
+    """Keep what `init` parsed: each list's bytes with what they hold, reading list first.
+
+    The build that follows then need not parse the vault's lists again, when they hold these
+    same bytes (otherwise it just does not find them).
+    """
+    (reading_bytes, reading), (syllabus_bytes, syllabus) = lists
+    key = _key_of(settings, cache.digest(reading_bytes), cache.digest(syllabus_bytes))
+    caches.keep_lists(key, _found(_catalog(settings, reading, syllabus)))
 
 
 @contextmanager
-def parsed_ahead(root: Path, settings: Settings) -> Iterator[None]:
+def parsed_ahead(caches: Caches, settings: Settings) -> Iterator[None]:
     """Parse the lists in a forked process while the body of the `with` runs (a cold scan).
 
     Without a cache, parsing a 10,000-entry list is as slow as reading the notes; on two
     cores the two overlap. Any failure just leaves the parse to `listed_in_vault`.
     """
-    key, racy = _key(root, settings)
-    if key in _memory or not parallel.can_fork() or _from_disk(root, key) is not None:
+    key = _key(caches, settings)
+    if key is None or caches.lists(key) is not None or not parallel.can_fork():
         yield
         return
     receiver, sender = parallel.fork_context().Pipe(duplex=False)
     child = parallel.fork_context().Process(  # type: ignore[attr-defined]
-        target=_parse_into, args=(root, settings, sender, receiver, os.getpid()), daemon=True
+        target=_parse_into,
+        args=(caches.root, settings, sender, receiver, os.getpid()),
+        daemon=True,
     )
     child.start()
     sender.close()
@@ -77,13 +81,13 @@ def parsed_ahead(root: Path, settings: Settings) -> Iterator[None]:
         yield
     finally:
         try:
-            found: Found | None = receiver.recv()
+            found: ListsRead | None = receiver.recv()
         except (EOFError, OSError):
             found = None
         receiver.close()
         child.join()
         if found is not None:
-            _keep(root, key, found, to_disk=not racy)
+            _keep(caches, settings, key, found)
 
 
 def _parse_into(
@@ -98,20 +102,34 @@ def _parse_into(
     sender.close()
 
 
-def _key(root: Path, settings: Settings) -> tuple[str, bool]:
-    stats = [stamp(root / relative) for relative in (settings.reading_list, settings.syllabus)]
-    key = json.dumps([__version__, str(root), settings.reading_list, settings.syllabus, stats])
-    return key, any(is_racy(s) for s in stats)
+def _key(caches: Caches, settings: Settings) -> str | None:
+    """The key of the lists as they are now; None when one cannot be read (nothing is kept)."""
+    digests: list[str | None] = []
+    for relative in (settings.reading_list, settings.syllabus):
+        path = caches.root / relative
+        if not path.exists():  # as `load_catalog`: a missing list counts as empty
+            digests.append(None)
+            continue
+        try:
+            digests.append(caches.digest_of(path, read_list_bytes))
+        except ListError:
+            return None  # parsed at every build, to report why
+    return _key_of(settings, *digests)
 
 
-def _keep(root: Path, key: str, found: Found, *, to_disk: bool) -> None:
-    _memory.clear()
-    _memory[key] = found
-    if to_disk:
-        _to_disk(root, key, found)
+def _key_of(settings: Settings, reading: str | None, syllabus: str | None) -> str:
+    # The lists' paths are in the problems found, so they are in the key too.
+    return cache.key("lists", PARSER_FORMAT, settings.reading_list, reading,
+                     settings.syllabus, syllabus)
 
 
-def _parse(root: Path, settings: Settings) -> Found:
+def _keep(caches: Caches, settings: Settings, key: str | None, found: ListsRead) -> None:
+    """Keep what a parse found under `key`, unless a list changed while it was parsed."""
+    if key is not None and key == _key(caches, settings):
+        caches.keep_lists(key, found)
+
+
+def _parse(root: Path, settings: Settings) -> ListsRead:
     try:
         catalog = load_catalog(root, settings)
     except ListError as exc:
@@ -120,6 +138,10 @@ def _parse(root: Path, settings: Settings) -> Found:
         except ValueError:
             relative = str(exc.path)
         return None, [Problem(relative, exc.line, exc.reason)]
+    return _found(catalog)
+
+
+def _found(catalog: Catalog | None) -> ListsRead:
     if catalog is None:
         return None, []
     # An entry the parser had to skip is a problem of the vault: it has no note.
@@ -127,33 +149,10 @@ def _parse(root: Path, settings: Settings) -> Found:
     return ListedIds.of(catalog), skipped
 
 
-def _from_disk(root: Path, key: str) -> Found | None:
-    raw = store.read(root, CACHE_FILE)
-    if raw is None:
-        return None
-    try:
-        data = json.loads(raw)
-        if not isinstance(data, dict) or data.get("key") != key:
-            return None
-        listed = data["listed"]
-        found_listed = None if listed is None else ListedIds(
-            topics=tuple(listed["topics"]),
-            sources=tuple(listed["sources"]),
-            questions=tuple(listed["questions"]),
-        )
-        return found_listed, [Problem(*p) for p in data["problems"]]
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        log.info("list cache unusable (%s); parsing the lists", exc)
-        return None
-
-
-def _to_disk(root: Path, key: str, found: Found) -> None:
-    listed, problems = found
-    payload = {
-        "key": key,
-        "listed": None if listed is None else {
-            "topics": listed.topics, "sources": listed.sources, "questions": listed.questions,
-        },
-        "problems": [[p.path, p.line, p.message] for p in problems],
-    }
-    store.write_cache(root, CACHE_FILE, json.dumps(payload).encode("utf-8"))
+def _catalog(settings: Settings, reading: ReadingList, syllabus: Syllabus) -> Catalog:
+    """The catalog `load_catalog` makes of these lists, their warnings by the lists' paths."""
+    warnings = (
+        *((settings.reading_list, w) for w in reading.warnings),
+        *((settings.syllabus, w) for w in syllabus.warnings),
+    )
+    return dataclasses.replace(combine(reading, syllabus), warnings=warnings)

@@ -1,6 +1,7 @@
-"""vaultkit's own files inside a vault: `.vaultkit/state.json` and the caches in `.vaultkit/cache/`.
+"""vaultkit's own files inside a vault: `.vaultkit/state.json` and the caches in `.vaultkit/cache/`
+(what they hold: `cache.py`).
 
-Every write goes through `layout.inside`, so a `.vaultkit` that is a symlink to elsewhere is
+Every write goes through `contain.inside`, so a `.vaultkit` that is a symlink to elsewhere is
 refused rather than followed out of the vault. The cache folder is marked with CACHEDIR.TAG
 (backup tools skip it) and a `.gitignore`; everything in it is safe to delete.
 """

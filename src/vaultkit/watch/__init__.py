@@ -1,0 +1,2 @@
+"""`vaultkit watch`: filesystem events → debounced batches → the live vault that rebuilds
+the dashboards."""

@@ -1,44 +1,48 @@
 """`vaultkit watch`: a live index that follows the watcher's batches and rebuilds dashboards.
 
-The glue between `watch` (which knows only paths) and the index, sync and dashboards (which
-know nothing of events). One concise log line per rebuild.
+The glue between the watcher (which knows only paths) and the index, sync and dashboards
+(which know nothing of events). `start_watching` wires the two both ways: the watcher hands
+each batch to `LiveVault.on_change`, and the live vault hands the watcher the paths it wants
+looked at again (`schedule`). One concise log line per rebuild.
 
 SIGINT, SIGTERM and SIGHUP stop it within a moment at any point: a step that only reads or
 computes (a cold scan of 50,000 notes, or parsing their lists, takes half a minute each; the
-dashboards' figures, seconds) is abandoned by raising `Interrupted` from the signal handler. A
-step that writes (a sync, moving a hand-edited dashboard aside, writing the dashboards) is short
-and runs to its end first: an exception raised in the middle of a dashboard's swap would run
-cleanup meant for failures, where a crash leaves files that the next run recovers.
+dashboards' figures, seconds) is abandoned by raising `Interrupted` from the signal handler
+(`signals.StopOnSignals`). A step that writes (a sync, moving a hand-edited dashboard aside,
+writing the dashboards) is short and runs to its end first: an exception raised in the middle
+of a dashboard's swap would run cleanup meant for failures, where a crash leaves files that
+the next run recovers.
 """
 
 from __future__ import annotations
 
 import logging
-import signal
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 
-from vaultkit.commands.build import build_vault, remove_stale_files
+from vaultkit.commands.build import rebuild, remove_stale_files
 from vaultkit.commands.sync import sync_vault
 from vaultkit.config import Settings
 from vaultkit.errors import VaultGoneError, VaultkitError
 from vaultkit.files.lock import VaultLock
+from vaultkit.vault.cache import Caches
 from vaultkit.vault.index import Stamp, VaultIndex, stamp
-from vaultkit.watch.watcher import WATCH_LIMIT_HELP, Change, RootGone, Watcher, WatchLimitError
+from vaultkit.watch.batches import Change
+from vaultkit.watch.signals import Interrupted, StopOnSignals
+from vaultkit.watch.watcher import WATCH_LIMIT_HELP, RootGone, Watcher, WatchLimitError
 
 log = logging.getLogger(__name__)
 
+Schedule = Callable[[Iterable[str], float], None]
+"""`schedule(paths, delay)`: have these paths looked at again in a batch, `delay` seconds on."""
 
-class Interrupted(BaseException):
-    """Raised by the signal handler in a step that only reads or computes, to stop at once.
 
-    A BaseException, so that no `except Exception` on the way (a note that cannot be read is a
-    Problem, not a crash) swallows it.
-    """
+def _nowhere(paths: Iterable[str], delay: float) -> None:
+    """A live vault with no watcher (a test driving `on_change` by hand) looks at nothing
+    again."""
 
 
 @dataclass(slots=True)
@@ -48,15 +52,18 @@ class LiveVault:
     root: Path
     settings: Settings
     index: VaultIndex = field(init=False)
+    caches: Caches = field(init=False)
     rebuilds: int = 0
     """Batches handled; tests and the log count on it."""
     list_settle: float = 5.0
     """Seconds a list must be left alone before its new entries become notes: editors save
     while you type (Obsidian every two seconds), and a half-typed entry must not get a note."""
+    schedule: Schedule = _nowhere
+    """Called when paths should be looked at again: a note held for one more round after a
+    quiet window, a list once it has been left alone. `start_watching` hands it the watcher's
+    `schedule`, whose batches come back to `on_change`."""
     _held: set[str] = field(default_factory=set)
     """Notes that vanished or were emptied in the last batch, kept one more round."""
-    _recheck: list[str] = field(default_factory=list)
-    _later: list[tuple[str, float]] = field(default_factory=list)
     _synced: dict[str, Stamp | None] = field(default_factory=dict)
     """The lists' stamps when they were last synced (or when watching started)."""
     interruptible: Callable[[], AbstractContextManager[object]] = nullcontext
@@ -65,6 +72,7 @@ class LiveVault:
 
     def __post_init__(self) -> None:
         self.index = VaultIndex(self.root, self.settings)
+        self.caches = Caches(self.root)
 
     def start(self) -> None:
         """The initial full scan and build."""
@@ -74,8 +82,7 @@ class LiveVault:
             log.info("scanning %s", self.root)
             self._synced = self._list_stamps()
             self.index.scan()
-        result = build_vault(self.root, self.settings, self.index,
-                             interruptible=self.interruptible)
+        result = rebuild(self.index, self.caches, interruptible=self.interruptible)
         log.info("initial build: %d notes, dashboards %s (%d ms)", len(self.index.records),
                  _written(result.written), _ms(started))
 
@@ -91,22 +98,11 @@ class LiveVault:
             else:
                 touched = sorted(self._update(change.paths))
         self._sync_settled_lists()
-        result = build_vault(self.root, self.settings, self.index,
-                             interruptible=self.interruptible)
+        result = rebuild(self.index, self.caches, interruptible=self.interruptible)
         for original, kept in result.kept:
             log.warning("kept your edits to %s in %s", original, kept)
         log.info("rebuilt for %s: dashboards %s (%d ms)", _shorten(touched),
                  _written(result.written), _ms(started))
-
-    def take_rechecks(self) -> list[str]:
-        """Paths to look at again after a quiet window (see `_update`)."""
-        paths, self._recheck = self._recheck, []
-        return paths
-
-    def take_later(self) -> list[tuple[str, float]]:
-        """(path, seconds): lists to look at again once they have been left alone."""
-        later, self._later = self._later, []
-        return later
 
     def _list_stamps(self) -> dict[str, Stamp | None]:
         lists = (self.settings.reading_list, self.settings.syllabus)
@@ -125,7 +121,7 @@ class LiveVault:
         newest = max((now[rel] or (0,))[0] for rel in changed)
         wait = self.list_settle - (time.time_ns() - newest) / 1e9
         if wait > 0:
-            self._later.extend((rel, wait) for rel in changed)
+            self.schedule(changed, wait)
             return
         self._synced = now
         try:
@@ -157,28 +153,13 @@ class LiveVault:
                 self._held.discard(relative)
                 settled.append(relative)
         changed = self.index.update(settled)
-        moved = self._moved_away(changed)
-        for relative in held:
-            if relative in moved:
-                continue  # its note lives on at another path: a move, not a save in progress
-            self._held.add(relative)
-            self._recheck.append(relative)
+        moved = self.index.moved_away(changed)
+        # A held note whose id lives on at another path was moved, not saved: it is not held.
+        again = [relative for relative in held if relative not in moved]
+        if again:
+            self._held.update(again)
+            self.schedule(again, 0.0)  # a quiet window from now, as for any event
         return changed | self.index.remove(moved)
-
-    def _moved_away(self, changed: set[str]) -> set[str]:
-        """Paths whose note now sits at one of `changed` and whose file is gone: moved notes.
-
-        A move between top-level folders reaches us as a create now and a delete later, so
-        the old path is found here by the note's id rather than by a move event.
-        """
-        ids = {
-            record.id for path in changed
-            if (record := self.index.records.get(path)) is not None and record.id
-        }
-        return {
-            path for path, record in self.index.records.items()
-            if record.id in ids and path not in changed and not (self.root / path).exists()
-        }
 
 
 def watch_vault(
@@ -196,9 +177,10 @@ def watch_vault(
     The index cache is not saved on the way out: at 50,000 notes that takes two seconds, and
     the next start re-reads only the notes changed since the cache was last saved.
     """
-    with _StopOnSignals() as signals, VaultLock(root):
+    with StopOnSignals() as signals, VaultLock(root):
         live = LiveVault(root, settings, interruptible=signals.interruptible)
-        watcher = _start_watcher(live, settings, quiet, max_wait, reconcile_every)
+        watcher = start_watching(live, quiet=quiet, max_wait=max_wait,
+                                 reconcile_every=reconcile_every)
         signals.watcher = watcher
         interrupted = False
         try:
@@ -216,106 +198,39 @@ def watch_vault(
             watcher.close()
 
 
-def _start_watcher(
-    live: LiveVault, settings: Settings, quiet: float, max_wait: float, reconcile_every: float
-) -> Watcher:
-    """A started watcher: inotify, or polling when the system is out of inotify watches."""
-    watcher = _watcher(live, settings, quiet, max_wait, reconcile_every, polling=False)
-    try:
-        watcher.start()  # before the initial scan, so an edit made during it is seen
-    except WatchLimitError:
-        log.warning("%s; falling back to polling", WATCH_LIMIT_HELP)
-        watcher = _watcher(live, settings, quiet, max_wait, reconcile_every, polling=True)
-        watcher.start()
-    return watcher
-
-
-def _watcher(
+def start_watching(
     live: LiveVault,
-    settings: Settings,
-    quiet: float,
-    max_wait: float,
-    reconcile_every: float,
     *,
-    polling: bool,
+    quiet: float = 0.1,
+    max_wait: float = 1.0,
+    reconcile_every: float = 300.0,
+    tick: float = 1.0,
 ) -> Watcher:
-    watcher: Watcher
+    """A started watcher of the live vault's folder, wired to it both ways: its batches go to
+    `live.on_change`, and `live.schedule` queues paths in it.
 
-    def on_change(change: Change) -> None:
-        live.on_change(change)
-        again = live.take_rechecks()
-        if again:
-            watcher.request(again)
-        for path, delay in live.take_later():
-            watcher.request([path], after=delay)
-
-    watcher = Watcher(
-        live.root, on_change,
-        exclude=[settings.folders.dashboards],
-        quiet=quiet, max_wait=max_wait, reconcile_every=reconcile_every, polling=polling,
-    )
-    return watcher
-
-
-_Handler = Callable[[int, FrameType | None], object] | int | None
-"""What `signal.signal` returns: a function, SIG_DFL or SIG_IGN, or None."""
-
-
-class _StopOnSignals:
-    """`with _StopOnSignals() as signals:` SIGINT, SIGTERM and SIGHUP stop the watcher.
-
-    Inside `signals.interruptible()` the handler also raises `Interrupted`, abandoning a step
-    that only reads or computes; elsewhere it asks the watcher to stop once the current step is
-    done, and the next interruptible step does not begin.
+    Call before `live.start()`, so an edit made during the first scan is seen; then run the
+    watcher's `run()`. inotify, or polling when the system is out of inotify watches.
     """
 
-    def __init__(self) -> None:
-        self.watcher: Watcher | None = None
-        self.requested = False
-        self.received: str | None = None
-        """The signal that asked to stop, logged once the stop is under way."""
-        self._reading = False
-        self._previous: dict[signal.Signals, _Handler] = {}
+    def wired(*, polling: bool) -> Watcher:
+        watcher = Watcher(
+            live.root, live.on_change,
+            exclude=[live.settings.folders.dashboards],
+            quiet=quiet, max_wait=max_wait, reconcile_every=reconcile_every, tick=tick,
+            polling=polling,
+        )
+        live.schedule = watcher.schedule
+        return watcher
 
-    def __enter__(self) -> _StopOnSignals:
-        for sig in _stop_signals():
-            self._previous[sig] = signal.signal(sig, self._handle)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for sig, handler in self._previous.items():
-            if handler is not None:  # None: not set from Python, nothing to put back
-                signal.signal(sig, handler)
-        self._previous.clear()
-
-    @contextmanager
-    def interruptible(self) -> Iterator[None]:
-        # Reading first, then the check: a signal between the two still raises.
-        self._reading = True
-        try:
-            if self.requested:  # a signal came before this step began
-                raise Interrupted
-            yield
-        finally:
-            self._reading = False
-
-    def _handle(self, signum: int, frame: FrameType | None) -> None:
-        # No logging here: the handler may run in the middle of a log write on this thread.
-        self.received = signal.Signals(signum).name
-        self.requested = True
-        if self.watcher is not None:
-            self.watcher.stop()
-        if self._reading:
-            raise Interrupted
-
-
-def _stop_signals() -> list[signal.Signals]:
-    """SIGINT, SIGTERM, and SIGHUP (a closed terminal) unless it is ignored, as under nohup."""
-    signals = [signal.SIGINT, signal.SIGTERM]
-    hangup = getattr(signal, "SIGHUP", None)  # not on Windows
-    if hangup is not None and signal.getsignal(hangup) != signal.SIG_IGN:
-        signals.append(hangup)
-    return signals
+    watcher = wired(polling=False)
+    try:
+        watcher.start()
+    except WatchLimitError:
+        log.warning("%s; falling back to polling", WATCH_LIMIT_HELP)
+        watcher = wired(polling=True)
+        watcher.start()
+    return watcher
 
 
 def _ms(started: float) -> int:

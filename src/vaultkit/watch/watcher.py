@@ -6,15 +6,17 @@ This module knows nothing of notes or dashboards; it is handed its action. What 
   (dot-folders such as `.git`, `.obsidian`, `.trash`, and folders the caller names, such as the
   dashboards), plus the root itself, so excluded folders never cost an inotify watch;
 - ignores the temporary and backup names editors and sync tools write (vim, emacs, JetBrains,
-  GNOME, Syncthing, iCloud, conflict copies);
-- debounces: a batch fires after a quiet window, or after a maximum wait during a steady stream;
+  GNOME, Syncthing, iCloud, conflict copies: `batches.is_ignored_name`);
+- debounces (`batches.Debouncer`): a batch fires after a quiet window, or after a maximum wait
+  during a steady stream; paths asked for again with `schedule` join a batch when their delay
+  is up;
 - subscribes only to events that mean a change (creates, writes, deletes, moves), so programs
   that merely read the vault (Obsidian indexing, grep, backups) cost the watcher nothing;
 - supervises: `on_change` failing is logged and watching goes on; a dead observer is restarted
-  with a full rescan; the kernel's event queue overflowing asks for a full rescan at once; a
-  periodic full rescan catches events lost any other way; the root replaced by another folder
-  at the same path is watched anew with a full rescan; the root disappearing (and not coming
-  back within a moment) ends the watch with `RootGone`.
+  with a full rescan; the kernel's event queue overflowing (heard through `overflow`) asks for
+  a full rescan at once; a periodic full rescan catches events lost any other way; the root
+  replaced by another folder at the same path is watched anew with a full rescan; the root
+  disappearing (and not coming back within a moment) ends the watch with `RootGone`.
 """
 
 from __future__ import annotations
@@ -23,13 +25,10 @@ import contextlib
 import errno
 import logging
 import os
-import re
 import stat
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from watchdog.events import (
@@ -52,9 +51,10 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-log = logging.getLogger(__name__)
+from vaultkit.watch.batches import Change, Clock, Debouncer, is_ignored_name
+from vaultkit.watch.overflow import report_overflows
 
-Clock = Callable[[], float]
+log = logging.getLogger(__name__)
 
 CHANGE_EVENTS: list[type[FileSystemEvent]] = [
     FileCreatedEvent, DirCreatedEvent, FileModifiedEvent, FileClosedEvent,
@@ -64,86 +64,6 @@ CHANGE_EVENTS: list[type[FileSystemEvent]] = [
 them (IN_CREATE, IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE, IN_DELETE, IN_MOVE, IN_DELETE_SELF):
 without it, it also asks for every open and close-without-write, so a program that only reads
 the vault floods the kernel's queue (16,384 events by default) until it overflows."""
-
-# Names editors and sync tools use for temporary, backup and conflict files.
-_IGNORED_NAME = re.compile(
-    r"""^(
-        4913                                  # vim's probe file
-      | .*~                                   # vim, emacs and many others: backups
-      | \..*\.sw[a-px]                        # vim swap files and its probe
-      | \#.*\#                                # emacs auto-save
-      | \.\#.*                                # emacs lock symlinks
-      | .*___jb_(tmp|old|bak)___              # JetBrains safe write
-      | \.goutputstream-.*                    # GNOME (GIO) safe write
-      | \.syncthing\..*\.tmp                  # Syncthing
-      | .*\.icloud                            # iCloud placeholders
-      | .*\.sync-conflict-.*                  # Syncthing conflict copies
-      | .*\ \(conflicted\ copy.*\).*          # Dropbox conflict copies
-      | .*\ \(Conflict.*\).*                  # other sync clients
-      | \..*\.vaultkit-(tmp|swap)               # our own atomic writes and dashboard swaps
-      | \.DS_Store | Thumbs\.db | desktop\.ini
-    )$""",
-    re.VERBOSE,
-)
-
-
-def is_ignored_name(name: str) -> bool:
-    """True for file names that never carry a note's content."""
-    return bool(_IGNORED_NAME.match(name))
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One debounced batch: the paths that changed, or a request to look at everything."""
-
-    paths: frozenset[str]
-    """Relative paths (with `/`) of files and folders created, changed, deleted or moved."""
-    full: bool = False
-    """True when events may have been lost (start, observer restart, reconcile): rescan all."""
-
-
-class Debouncer:
-    """Gathers paths until a quiet window passes, or a maximum wait since the first one.
-
-    Pure timing logic over an injectable clock, so it is tested without sleeping.
-    """
-
-    def __init__(self, quiet: float, max_wait: float, clock: Clock = time.monotonic) -> None:
-        if quiet <= 0 or max_wait < quiet:
-            raise ValueError("need 0 < quiet <= max_wait")
-        self.quiet = quiet
-        self.max_wait = max_wait
-        self._clock = clock
-        self._paths: set[str] = set()
-        self._full = False
-        self._first: float | None = None
-        self._last = 0.0
-
-    def add(self, paths: Iterable[str] = (), *, full: bool = False) -> None:
-        now = self._clock()
-        self._paths.update(paths)
-        self._full = self._full or full
-        if self._first is None:
-            self._first = now
-        self._last = now
-
-    def due_in(self) -> float | None:
-        """Seconds until the pending batch is due (0 when due); None when nothing is pending."""
-        if self._first is None:
-            return None
-        due = min(self._last + self.quiet, self._first + self.max_wait)
-        return max(0.0, due - self._clock())
-
-    def take(self) -> Change | None:
-        """The batch, if it is due; it is then cleared."""
-        wait = self.due_in()
-        if wait is None or wait > 0:
-            return None
-        change = Change(frozenset(self._paths), self._full)
-        self._paths.clear()
-        self._full = False
-        self._first = None
-        return change
 
 
 class RootGone(Exception):  # noqa: N818 - it names what happened, not an error class
@@ -213,8 +133,6 @@ class Watcher:
         self._wake = threading.Condition()
         self._stopping = threading.Event()
         self._observer: BaseObserver | None = None
-        self._later: list[tuple[float, tuple[str, ...]]] = []
-        """(when, paths) requested for later: a list still being typed, say."""
         self._watches: dict[str, ObservedWatch] = {}
         self._handler = _Handler(self)
         self._next_reconcile = clock() + reconcile_every
@@ -230,12 +148,10 @@ class Watcher:
         try:
             while not self._stopping.is_set():
                 with self._wake:
-                    waits = [self.tick, *(when - self._clock() for when, _ in self._later)]
                     pending = self._debouncer.due_in()
-                    timeout = min(waits if pending is None else [*waits, pending])
+                    timeout = self.tick if pending is None else min(self.tick, pending)
                     if timeout > 0:
                         self._wake.wait(timeout)
-                    self._release_later()
                     change = self._debouncer.take()
                     if change is not None and change.full:
                         self._overflow_pending = False
@@ -260,23 +176,23 @@ class Watcher:
         with self._wake:
             self._wake.notify_all()
 
-    def request(
-        self, paths: Iterable[str] = (), *, full: bool = False, after: float = 0.0
-    ) -> None:
-        """Queue paths (or a full rescan) as if events had come for them, now or `after` s."""
+    def request(self, paths: Iterable[str] = (), *, full: bool = False) -> None:
+        """Queue paths (or a full rescan) as if events had come for them now. Thread-safe."""
         with self._wake:
-            if after > 0:
-                self._later.append((self._clock() + after, tuple(paths)))
-            else:
-                self._debouncer.add(paths, full=full)
+            self._debouncer.add(paths, full=full)
             self._wake.notify()
 
-    def _release_later(self) -> None:
-        now = self._clock()
-        due = [paths for when, paths in self._later if when <= now]
-        if due:
-            self._later = [(when, paths) for when, paths in self._later if when > now]
-            self._debouncer.add(p for paths in due for p in paths)
+    def schedule(self, paths: Iterable[str], delay: float) -> None:
+        """Queue paths as if events came for them `delay` seconds from now (at once if 0).
+
+        What a live vault is handed to have paths looked at again. Thread-safe.
+        """
+        with self._wake:
+            if delay > 0:
+                self._debouncer.later(paths, delay)
+            else:
+                self._debouncer.add(paths)
+            self._wake.notify()
 
     # -- events ------------------------------------------------------------------------------
 
@@ -426,7 +342,7 @@ class Watcher:
         if self.polling:
             return PollingObserver()
         observer = Observer()
-        _report_overflows(observer, self._overflowed)
+        report_overflows(observer, self._overflowed)
         return observer
 
     def _watch(self, relative: str, *, recursive: bool) -> None:
@@ -479,87 +395,3 @@ def _identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (found.st_dev, found.st_ino) if stat.S_ISDIR(found.st_mode) else None
-
-
-# -- inotify queue overflow ------------------------------------------------------------------
-#
-# When the kernel's queue overflows, watchdog 7.1 logs it, drops the events it holds and
-# re-adds its recursive watches, but emits nothing: a handler never learns that events were
-# lost. Its watch groups are told (`on_queue_overflow`), so ours pass that on.
-
-try:  # watchdog's internals as of 7.1 (pinned below 8 in pyproject.toml)
-    if not sys.platform.startswith("linux"):
-        raise ImportError("inotify is Linux's")  # noqa: TRY301 - one fallback for both causes
-    from watchdog.observers.api import DEFAULT_EMITTER_TIMEOUT, EventQueue
-    from watchdog.observers.inotify import InotifyEmitter, InotifyObserver, InotifyWatchGroup
-    from watchdog.observers.inotify_c import InotifyFD
-except ImportError:
-    _INOTIFY_HOOKS = False
-else:
-    _INOTIFY_HOOKS = True
-
-if _INOTIFY_HOOKS:
-
-    def _nothing() -> None:
-        return None
-
-    @dataclass
-    class _ReportingGroup(InotifyWatchGroup):
-        """watchdog's watch group, which also calls `on_overflow` after a queue overflow."""
-
-        on_overflow: Callable[[], None] = _nothing
-
-        def on_queue_overflow(self) -> None:
-            super().on_queue_overflow()
-            try:
-                self.on_overflow()
-            except Exception:  # raising here would end watchdog's inotify thread for good
-                log.exception("could not handle an inotify queue overflow")
-
-    class _ReportingEmitter(InotifyEmitter):
-        """An inotify emitter whose watch group reports queue overflows to `on_overflow`."""
-
-        def __init__(
-            self,
-            event_queue: EventQueue,
-            watch: ObservedWatch,
-            *,
-            on_overflow: Callable[[], None],
-            timeout: float = DEFAULT_EMITTER_TIMEOUT,
-            event_filter: list[type[FileSystemEvent]] | None = None,
-            inotify_fd: InotifyFD | None = None,
-        ) -> None:
-            super().__init__(event_queue, watch, timeout=timeout, event_filter=event_filter,
-                             inotify_fd=inotify_fd)
-            self._on_overflow = on_overflow
-
-        def on_thread_start(self) -> None:
-            # InotifyEmitter.on_thread_start, with our group in place of watchdog's.
-            self._inotify = _ReportingGroup(
-                self._inotify_fd,
-                os.fsencode(self.watch.path),
-                is_recursive=self.watch.is_recursive,
-                event_mask=self.get_event_mask_from_filter(),
-                follow_symlink=self.watch.follow_symlink,
-                on_overflow=self._on_overflow,
-            )
-
-    def _report_overflows(observer: BaseObserver, on_overflow: Callable[[], None]) -> None:
-        """Have a new inotify observer call `on_overflow` when the kernel drops events.
-
-        Before anything is scheduled: its emitters are made from these (watchdog offers no
-        public hook for this).
-        """
-        if isinstance(observer, InotifyObserver) and isinstance(
-            getattr(observer, "_emitter_kwargs", None), dict
-        ):
-            observer._emitter_class = _ReportingEmitter
-            observer._emitter_kwargs["on_overflow"] = on_overflow
-        else:  # the periodic reconcile is then what catches dropped events
-            log.debug("inotify queue overflows are not reported by this watchdog")
-
-else:
-
-    def _report_overflows(observer: BaseObserver, on_overflow: Callable[[], None]) -> None:
-        """Only watchdog's inotify observer (Linux) is hooked; elsewhere the periodic
-        reconcile catches dropped events."""

@@ -1,16 +1,19 @@
-"""Finding and parsing a note's YAML frontmatter without letting a hostile note hurt us.
+"""Reading frontmatter: found, bounded, checked for bombs, then parsed by YAML's safe loader.
 
-Used by `notes` only. libyaml's loader segfaults on deeply nested input (~50,000 `[`, or as
-many compact `- - -`), and YAML aliases can expand without bound when a value is traversed,
-so both are refused by cheap checks *before* the C parser sees the text.
+libyaml segfaults on deeply nested input (~50,000 `[`, or as many compact `- - -`) and YAML
+aliases can expand without bound when a value is traversed, so `parse` lets the loader (that of
+python-frontmatter's YAML handler, libyaml's when present) see a frontmatter only after cheap
+checks that never backtrack.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 LIMIT_BYTES = 64 * 1024
 """Frontmatter larger than this is not parsed: no real note needs it, and it bounds the work."""
@@ -18,7 +21,6 @@ MAX_DEPTH = 32
 """Deepest nesting of flow collections or compact block sequences we let the parser see."""
 MAX_INDENT = 256
 
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Quoted scalars and comments hold text, never structure: removed before looking for it.
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 # No pattern here can backtrack over a run it matched (possessive `*+`, or a run that only its
@@ -31,6 +33,10 @@ _MAYBE_ALIAS = re.compile(r"(?:^|[\s\[\]{},])[&*][^\s\[\]{},]")
 # character of a long line without a colon: quadratic.)
 _TOP_KEY = re.compile(r"^([^\s#'\"\-?:][^:\n]*+):(?:[ \t]|$)", re.M)
 _CLOSING_FENCE = re.compile(r"^---[ \t]*+\r?$", re.M)
+
+
+_LOADER = YAMLHandler()
+"""python-frontmatter's YAML handler: its `load` is the safe loader (libyaml's when present)."""
 
 
 class FrontmatterError(Exception):
@@ -76,13 +82,9 @@ def split(text: str) -> Split:
 
 def parse(front: str) -> dict[str, object]:
     """The frontmatter as a mapping, or FrontmatterError with the line of the fault."""
-    if len(front.encode("utf-8")) > LIMIT_BYTES:
-        raise FrontmatterError(
-            f"frontmatter is larger than {LIMIT_BYTES // 1024} KiB; not read", 1
-        )
-    _refuse_bombs(front)
+    admit(front)
     try:
-        data = yaml.load(front, Loader=_LOADER)  # noqa: S506 - a safe loader, C or Python
+        data: object = _LOADER.load(front)  # its safe loader, C or Python
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark is not None else 1
@@ -147,6 +149,28 @@ def key_line(front: str, key: str) -> int | None:
     return None if not matches else front.count("\n", 0, matches[-1].start()) + 2
 
 
+def as_text(value: object, typed: RawValue) -> str | None:
+    """A scalar property as text, as the user typed it when YAML gave it another type.
+
+    `typed` is the key's entry in `raw_values`. None for a missing, null or blank value, and
+    for a list or a mapping, which are not text.
+    """
+    if value is None or isinstance(value, list | dict):
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    return typed.strip() or None if isinstance(typed, str) else str(value)
+
+
+def admit(front: str) -> None:
+    """Refuse, with FrontmatterError, what the YAML loader must never see."""
+    if len(front.encode("utf-8")) > LIMIT_BYTES:
+        raise FrontmatterError(
+            f"frontmatter is larger than {LIMIT_BYTES // 1024} KiB; not read", 1
+        )
+    _refuse_bombs(front)
+
+
 def _refuse_bombs(front: str) -> None:
     # Counted over the raw text, quotes and all: telling quoted text from structure is the
     # parser's job, and a cheap imitation of it is exactly what a hostile note would fool.
@@ -178,3 +202,35 @@ def _has_alias(front: str) -> bool:
     except yaml.YAMLError:
         return False  # the real parse reports the syntax error with its line
     return False
+
+
+# --- YAML's implicit types, for readers that skip the parser ----------------------------
+
+
+STR_TAG, NULL_TAG, _DATE = (f"tag:yaml.org,2002:{tag}" for tag in ("str", "null", "timestamp"))
+_LOADS_SURELY = {  # typed values that always load: `0b_`, 5,000 digits or `2024-13-45` may not
+    "tag:yaml.org,2002:bool": re.compile(r".+"),
+    "tag:yaml.org,2002:int": re.compile(r"[-+]?(?:0|[1-9][0-9]{0,17})"),
+    "tag:yaml.org,2002:float": re.compile(r"[-+]?[0-9]{1,18}\.[0-9]{0,18}"),
+    _DATE: re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),  # and a real day: see `_loads_surely`
+}
+_RESOLVER = yaml.resolver.Resolver()
+# Plain text whose first character starts no implicit type (PyYAML files them by it) is text.
+_TYPED_FIRST = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)
+
+
+def implicit_tag(text: str) -> str:
+    """The tag YAML gives `text` written plain: `tag:yaml.org,2002:str`, `…:int`, `…:null`…"""
+    if text[:1] not in _TYPED_FIRST and None not in _TYPED_FIRST:
+        return STR_TAG
+    return str(_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)))  # type: ignore[no-untyped-call]
+
+
+def loads_surely(tag: str, value: str) -> bool:
+    pattern = _LOADS_SURELY.get(tag)
+    if pattern is None or not pattern.fullmatch(value):
+        return False
+    try:
+        return tag != _DATE or bool(datetime.date.fromisoformat(value))
+    except ValueError:  # a day that does not exist, as for YAML's loader
+        return False

@@ -1,0 +1,91 @@
+"""Writing frontmatter: the notes vaultkit writes, through python-frontmatter's `Post` and
+`dumps`, and the seal (`content_hash`) through which a dashboard vouches for its own text."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+
+import yaml
+from frontmatter import Post, dumps
+from frontmatter.default_handlers import SafeDumper, YAMLHandler
+
+from vaultkit.vault.frontmatter.reading import implicit_tag
+
+SEAL = "content_hash"
+"""The property through which a note vouches for its own text (see `render_sealed`)."""
+_SEAL_LINE = re.compile(rf"^{SEAL}:[ \t]*['\"]?([0-9a-f]+)['\"]?[ \t]*$", re.M)
+
+
+class _ObsidianLayout(YAMLHandler):
+    """python-frontmatter's YAML handler, with the body right after the closing fence: its own
+    layout puts a blank line there and strips the body's last newline."""
+
+    def format(self, post: Post, **kwargs: object) -> str:
+        """The note's text: `---`, the properties as YAML, `---`, the body as given."""
+        return f"---\n{self.export(post.metadata, **kwargs)}\n---\n{post.content}"
+
+
+class _Bare(str):
+    """Text written without quotes even where YAML reads a number: a seal, as vaultkit always
+    wrote it (`content_hash: 0123…`, read back by `_SEAL_LINE`, never by YAML)."""
+
+    __slots__ = ()
+
+
+def _represent_bare(dumper: yaml.representer.SafeRepresenter, value: _Bare) -> yaml.Node:
+    text = str(value)  # libyaml's emitter takes `str` itself, not a subclass
+    return dumper.represent_scalar(implicit_tag(text), text)
+
+
+# A subclass, so that the representer is ours alone and the library's dumper stays as it is.
+_DUMPER: type[yaml.representer.SafeRepresenter] = type("_Dumper", (SafeDumper,), {})
+_DUMPER.add_representer(_Bare, _represent_bare)
+_CODEC = _ObsidianLayout()
+
+
+def render_note(properties: Mapping[str, object], body: str) -> str:
+    """A note's text: frontmatter in the given key order, a blank-free `---` fence, the body.
+
+    Written with the safe dumper, so any title (`yes`, `: x`, `[[y]]`, `"`) comes out as a
+    string that reads back as the same text; never folded, as Obsidian's editor expects.
+    """
+    post = Post(body.lstrip("\n"))
+    post.metadata.update(properties)  # not as keywords: a property may be named `content`
+    return dumps(post, _CODEC, Dumper=_DUMPER, sort_keys=False, width=2**31 - 1)
+
+
+def render_sealed(properties: Mapping[str, object], body: str) -> str:
+    """`render_note`, with a `content_hash` property after `id`: the hash of the note as it
+    would be without that property. `unedited` then tells the note as written from one edited
+    since (a line added, a property such as `cssclasses` set)."""
+    items = list(properties.items())
+    at = next((n + 1 for n, (key, _) in enumerate(items) if key == "id"), len(items))
+    items.insert(at, (SEAL, _Bare(content_hash(render_note(properties, body)))))
+    return render_note(dict(items), body)
+
+
+def content_hash(text: str) -> str:
+    """Hash of a note's text without its seal line; line endings do not count."""
+    return hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8")).hexdigest()[:16]
+
+
+def unedited(data: bytes) -> bool:
+    """True when the file is a note as `render_sealed` wrote it: its text matches its seal."""
+    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    end = text.find("\n---\n", 3)
+    match = _SEAL_LINE.search(text, 0, end) if text.startswith("---\n") and end > 0 else None
+    if match is None:
+        return False
+    without = text[: match.start()] + text[match.end() + 1:]
+    return match.group(1) == content_hash(without)
+
+
+def sealed_hash(data: bytes) -> str | None:
+    """The seal of a note as `render_sealed` wrote it, byte for byte; else None. (A copy with
+    CRLF line ends is `unedited`, but not the bytes written: the next build writes it again.)"""
+    if not unedited(data):
+        return None
+    match = _SEAL_LINE.search(data.decode("utf-8", errors="replace"))
+    return match.group(1) if match else None
