@@ -4,6 +4,7 @@ it the way a user would, running commands, and waiting on conditions."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -14,9 +15,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+import pytest
 import yaml
+from click.testing import CliRunner
 
 from tests.conftest import RunCli
+from vaultkit.cli import main
+from vaultkit.vault import index
+from vaultkit.vault.notes import NoteRecord, Problem, read_note
 
 WIKILINK = re.compile(r"\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]")
 # A Markdown link to a note: [text](relative/path.md), skipping http(s) and anchors.
@@ -157,3 +163,40 @@ class WatchProcess:
         if self.proc.poll() is None:
             self.proc.kill()
         self.finish()
+
+
+LONG_AGO = 1_000_000_000
+"""A 2001 mtime, in seconds: far outside the 2-second window in which a file is not cached."""
+
+
+def age(vault: Path, seconds: int = LONG_AGO) -> None:
+    """Give every file of the vault (but vaultkit's own) an mtime long past."""
+    for path in vault.rglob("*"):
+        if path.is_file() and ".vaultkit" not in path.relative_to(vault).parts:
+            os.utime(path, (seconds, seconds))
+
+
+def init_from_lists(folder: Path, readlist: str, syllabus: str) -> Path:
+    """`vaultkit init folder/vault` from the two lists' text, through the real CLI."""
+    (folder / "readlist.md").write_text(readlist, encoding="utf-8")
+    (folder / "questions.md").write_text(syllabus, encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["init", str(folder / "vault"), "--readlist", str(folder / "readlist.md"),
+         "--questions", str(folder / "questions.md")],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    return folder / "vault"
+
+
+def count_note_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The relative paths the index hands to `read_note` in this process, in order."""
+    calls: list[str] = []
+
+    def counting(path: Path, relative: str) -> NoteRecord | Problem:
+        calls.append(relative)
+        return read_note(path, relative)
+
+    monkeypatch.setattr(index, "read_note", counting)
+    return calls

@@ -12,8 +12,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RunCli
-from tests.helpers import add_to_reading_list, all_files, set_status
-from tests.test_index import LONG_AGO, age, write_note
+from tests.helpers import (
+    LONG_AGO,
+    add_to_reading_list,
+    age,
+    all_files,
+    count_note_reads,
+    set_status,
+)
+from tests.test_index import write_note
 from vaultkit import config
 from vaultkit.commands.build import BuildResult, build_once, rebuild
 from vaultkit.config import Settings
@@ -48,15 +55,8 @@ def vault(seed_vault: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The notes read in this process, and no reading in forked workers or parsers."""
-    calls: list[str] = []
-
-    def counting(path: Path, relative: str) -> NoteRecord | Problem:
-        calls.append(relative)
-        return read_note(path, relative)
-
-    monkeypatch.setattr(index, "read_note", counting)
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
-    return calls
+    return count_note_reads(monkeypatch)
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RunCli
-from tests.helpers import add_to_reading_list
-from tests.test_index import LONG_AGO, age
+from tests.helpers import LONG_AGO, add_to_reading_list, age
 from vaultkit import config
 from vaultkit.commands.build import build_once
 from vaultkit.config import Settings

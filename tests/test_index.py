@@ -12,16 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import LONG_AGO, age, count_note_reads
 from vaultkit.config import Settings
 from vaultkit.report.problems import find_problems
 from vaultkit.vault import cache
 from vaultkit.vault.cache import INDEX as CACHE_FILE
 from vaultkit.vault.frontmatter import render_note
 from vaultkit.vault.index import VaultIndex
-from vaultkit.vault.notes import NoteRecord, Problem, read_note
-
-LONG_AGO = 1_000_000_000
-"""A 2001 mtime, in seconds: far outside the 2-second window in which a file is not cached."""
+from vaultkit.vault.notes import Problem
 
 
 def write_note(
@@ -36,13 +34,6 @@ def write_note(
     body = f"# {title}\n\nSee [[Hub]].\n\n## Summary\nOne line of mine.\n"
     path.write_text(render_note(front, body), encoding="utf-8")
     return path
-
-
-def age(vault: Path, seconds: int = LONG_AGO) -> None:
-    """Give every file of the vault (but vaultkit's own) an mtime long past."""
-    for path in vault.rglob("*"):
-        if path.is_file() and ".vaultkit" not in path.relative_to(vault).parts:
-            os.utime(path, (seconds, seconds))
 
 
 def ids(index: VaultIndex) -> dict[str, list[str]]:
@@ -73,14 +64,7 @@ def vault(tmp_path: Path) -> Path:
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The relative paths the index hands to `read_note`, in order."""
-    calls: list[str] = []
-
-    def counting(path: Path, relative: str) -> NoteRecord | Problem:
-        calls.append(relative)
-        return read_note(path, relative)
-
-    monkeypatch.setattr("vaultkit.vault.index.read_note", counting)
-    return calls
+    return count_note_reads(monkeypatch)
 
 
 # --- finding notes --------------------------------------------------------------------------

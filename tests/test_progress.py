@@ -12,11 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from tests.helpers import set_status
+from tests.helpers import init_from_lists, set_status
 from vaultkit import config
-from vaultkit.cli import main
 from vaultkit.lists import load_catalog
 from vaultkit.report.progress import Progress, TopicProgress, measure
 from vaultkit.vault.index import VaultIndex
@@ -103,17 +101,7 @@ ALPHA_QUESTIONS = "Questions/2 Alpha Topic"
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`vaultkit init` of the lists above, made once; tests work on copies."""
-    root = tmp_path_factory.mktemp("progress")
-    (root / "readlist.md").write_text(READLIST, encoding="utf-8")
-    (root / "questions.md").write_text(SYLLABUS, encoding="utf-8")
-    result = CliRunner().invoke(
-        main,
-        ["init", str(root / "vault"), "--readlist", str(root / "readlist.md"),
-         "--questions", str(root / "questions.md")],
-        catch_exceptions=False,
-    )
-    assert result.exit_code == 0, result.output
-    return root / "vault"
+    return init_from_lists(tmp_path_factory.mktemp("progress"), READLIST, SYLLABUS)
 
 
 @pytest.fixture

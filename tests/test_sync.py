@@ -12,18 +12,17 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from tests.conftest import RunCli
 from tests.helpers import (
     add_to_reading_list,
     all_files,
+    init_from_lists,
     split_note,
     status_json,
     vaultkit_owned,
 )
 from vaultkit import config
-from vaultkit.cli import main
 from vaultkit.commands.sync import SyncResult, sync_vault
 from vaultkit.vault.seen import STATE_FILE
 
@@ -87,17 +86,7 @@ def vault(seed_vault: Path, tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def pristine_small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`vaultkit init` of the small lists, made once; tests work on copies."""
-    root = tmp_path_factory.mktemp("small")
-    (root / "readlist.md").write_text(SMALL_READLIST, encoding="utf-8")
-    (root / "questions.md").write_text(SMALL_SYLLABUS, encoding="utf-8")
-    result = CliRunner().invoke(
-        main,
-        ["init", str(root / "vault"), "--readlist", str(root / "readlist.md"),
-         "--questions", str(root / "questions.md")],
-        catch_exceptions=False,
-    )
-    assert result.exit_code == 0, result.output
-    return root / "vault"
+    return init_from_lists(tmp_path_factory.mktemp("small"), SMALL_READLIST, SMALL_SYLLABUS)
 
 
 @pytest.fixture

@@ -116,10 +116,10 @@ def _publish(
     if kept:
         index.update([p for pair in kept for p in pair])
     with interruptible():
-        found = assess(index, caches)  # hand edits are aside: each is checked again when written
-        rendered = dashboards.render(found.progress, found.problems, settings)
+        surveyed = assess(index, caches)  # hand edits are aside: each is checked again when written
+        rendered = dashboards.render(surveyed.progress, surveyed.problems, settings)
     report = publish.write(root, rendered)
-    return BuildResult(report.written, kept + report.kept, len(found.problems))
+    return BuildResult(report.written, kept + report.kept, len(surveyed.problems))
 
 
 # -- the last one-shot build (cache.BUILD) -----------------------------------------------------
