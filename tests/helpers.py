@@ -21,7 +21,10 @@ from click.testing import CliRunner
 
 from tests.conftest import RunCli
 from vaultkit.cli import main
-from vaultkit.vault import index
+from vaultkit.config import Settings
+from vaultkit.lists import load_catalog
+from vaultkit.model import Catalog
+from vaultkit.vault import index, list_ids, parallel
 from vaultkit.vault.notes import NoteRecord, Problem, read_note
 
 WIKILINK = re.compile(r"\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]")
@@ -199,4 +202,18 @@ def count_note_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return read_note(path, relative)
 
     monkeypatch.setattr(index, "read_note", counting)
+    return calls
+
+
+def count_list_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The vaults whose lists were parsed in this process, in order. Parsing ahead in a forked
+    child would hide a parse from this count: forking is turned off."""
+    calls: list[Path] = []
+
+    def counting(root: Path, settings: Settings) -> Catalog | None:
+        calls.append(root)
+        return load_catalog(root, settings)
+
+    monkeypatch.setattr(list_ids, "load_catalog", counting)
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
     return calls

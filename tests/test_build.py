@@ -17,17 +17,15 @@ from tests.helpers import (
     add_to_reading_list,
     age,
     all_files,
+    count_list_parses,
     count_note_reads,
     set_status,
 )
 from tests.test_index import write_note
 from vaultkit import config
 from vaultkit.commands.build import BuildResult, build_once, rebuild
-from vaultkit.config import Settings
 from vaultkit.errors import VaultPathError
-from vaultkit.lists import load_catalog
-from vaultkit.model import Catalog
-from vaultkit.vault import cache, index, list_ids, parallel
+from vaultkit.vault import cache, index, parallel
 from vaultkit.vault.cache import Caches
 from vaultkit.vault.index import VaultIndex
 from vaultkit.vault.notes import NoteRecord, Problem, read_note
@@ -62,14 +60,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The vaults whose lists were parsed (with `reads`, never in a forked child)."""
-    calls: list[Path] = []
-
-    def counting(root: Path, settings: Settings) -> Catalog | None:
-        calls.append(root)
-        return load_catalog(root, settings)
-
-    monkeypatch.setattr(list_ids, "load_catalog", counting)
-    return calls
+    return count_list_parses(monkeypatch)
 
 
 def dashboards(root: Path) -> dict[str, bytes]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RunCli
-from tests.helpers import LONG_AGO, add_to_reading_list, age
+from tests.helpers import LONG_AGO, add_to_reading_list, age, count_list_parses
 from vaultkit import config
 from vaultkit.commands.build import build_once
 from vaultkit.config import Settings
@@ -42,16 +42,7 @@ def vault(seed_vault: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The vaults whose lists were parsed in this process (never in a forked one: see below)."""
-    calls: list[Path] = []
-
-    def counting(root: Path, settings: Settings) -> Catalog | None:
-        calls.append(root)
-        return load_catalog(root, settings)
-
-    monkeypatch.setattr(list_ids, "load_catalog", counting)
-    # Parsing ahead in a child would hide the parse from this process's count.
-    monkeypatch.setattr(parallel, "can_fork", lambda: False)
-    return calls
+    return count_list_parses(monkeypatch)
 
 
 def fresh(root: Path) -> ListedIds:
