@@ -9,6 +9,7 @@ existing note is ever changed. The first tests run the CLI on the shipped vault,
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -264,3 +265,37 @@ def test_a_moved_note_is_found_by_its_id(small: Path) -> None:
     assert (result.created, result.without_notes, result.gone) == ([], [], [])
     assert all_files(small) == before
 
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(lambda text: text + "\nCaf\xe9 au lait\n", id="latin-1-byte-in-body"),
+        pytest.param(lambda text: text.replace("status: unread", "status: &s unread\nx: *s"),
+                     id="yaml-anchor"),
+        pytest.param(lambda text: text.replace("status: unread", "status: unread\n\tx: 1"),
+                     id="tab-in-frontmatter"),
+    ],
+)
+def test_a_renamed_note_that_cannot_be_read_is_still_found_by_its_id(
+    run_cli: RunCli, vault: Path, spoil: Callable[[str], str]
+) -> None:
+    """A note the reader refuses (a byte that is not UTF-8, YAML it will not parse) is still
+    the user's note: after it is renamed, `sync` does not call it deleted and `init` does not
+    make a second note for its entry."""
+    original = vault / MEGATRON
+    text = spoil(original.read_text(encoding="utf-8"))
+    renamed = vault / "Sources/My Megatron notes.md"
+    renamed.write_bytes(text.encode("utf-8").replace("é".encode(), b"\xe9"))
+    original.unlink()
+    before = all_files(vault)
+
+    synced = run_cli("sync", vault)
+    assert synced.exit_code == 0, synced.output
+    assert "Megatron" not in synced.output
+    completed = run_cli("init", vault)
+    assert completed.exit_code == 0, completed.output
+    assert not original.exists()
+    assert changed_files(before, all_files(vault)) <= {
+        p for p in all_files(vault) if vaultkit_owned(p)
+    }

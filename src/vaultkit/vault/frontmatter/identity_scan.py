@@ -30,14 +30,22 @@ class Identity:
 
 def identity(text: str) -> Identity | None:
     """`vaultkit:` and `id:` of a note's text, as `split`, `parse` and `as_text` read them; None
-    when it cannot be read, is not a vaultkit note, or has no top-level `vaultkit:` and `id:`
-    lines (YAML's other spellings are not looked for). Fast: frontmatter of simple lines (`key:
-    value`, list items under an empty key, comments) is read line by line, without the parser.
+    when it has no frontmatter, is not a vaultkit note, or has no top-level `vaultkit:` and
+    `id:` lines (YAML's other spellings are not looked for). Fast: frontmatter of simple lines
+    (`key: value`, list items under an empty key, comments) is read line by line, without the
+    parser.
+
+    A frontmatter the parser refuses (a tab, an anchor, an unclosed `[` on another line) is
+    still the user's note with that id: its two lines are read as written, so that `init` and
+    `sync` never make a second note for an entry whose note is merely broken.
     """
     try:
         front = split(text).frontmatter
-        if front is None or {m[1] for m in _ID_LINE.finditer(front)} != {*_ID_KEYS}:
-            return None
+    except FrontmatterError:
+        return None  # never closed: where it ends is anyone's guess
+    if front is None or {m[1] for m in _ID_LINE.finditer(front)} != {*_ID_KEYS}:
+        return None
+    try:
         admit(front)
         found = _simple_values(front)
         if found is None:
@@ -46,11 +54,23 @@ def identity(text: str) -> Identity | None:
             raw = {} if typed else raw_values(front)
             found = {key: as_text(props.get(key), raw.get(key)) for key in _ID_KEYS}
     except FrontmatterError:
-        return None
+        found = _as_written(front)
     kind, note_id = found.get("vaultkit"), found.get("id")
     return Identity(kind, note_id) if kind and note_id else None
 
 
+def _as_written(front: str) -> dict[str, str | None]:
+    """The top-level `vaultkit:` and `id:` lines, unquoted, without a YAML parser."""
+    values: dict[str, str | None] = {}
+    for match in _AS_WRITTEN.finditer(front):
+        value = match.group(2).split(" #", 1)[0].strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[match.group(1)] = value or None
+    return values
+
+
+_AS_WRITTEN = re.compile(r"^(vaultkit|id):[ \t]*+([^\n]*)$", re.M)
 _ID_KEYS = ("vaultkit", "id")
 # A top-level line: YAML also breaks lines at a lone CR, NEL and the Unicode line separators.
 _ID_LINE = re.compile(r"(?:^|[\r\x85\u2028\u2029])(vaultkit|id):", re.M)
