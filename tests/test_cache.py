@@ -15,8 +15,8 @@ from tests.helpers import LONG_AGO, add_to_reading_list, age, count_list_parses
 from vaultkit import config
 from vaultkit.commands.build import build_once
 from vaultkit.config import Settings
-from vaultkit.lists import load_catalog
-from vaultkit.model import Catalog, ListedIds
+from vaultkit.lists import load_catalog, load_reading_list
+from vaultkit.model import Catalog, ListedIds, ReadingList
 from vaultkit.vault import cache, list_ids, parallel
 from vaultkit.vault.cache import Caches
 from vaultkit.vault.list_ids import listed_in_vault, parsed_ahead
@@ -292,3 +292,32 @@ def test_init_keeps_the_entries_its_parser_skipped_as_problems(
 
     assert "Dashboards unchanged." in build.stdout
     assert (vault / "Dashboards/Problems.md").read_bytes() == problems
+
+
+def test_init_caches_the_ids_of_the_list_it_copied_in(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list saved while `init` parses it: the ids `init` caches are those of the bytes it
+    copied into the vault, so `check` says what a check without any cache says."""
+    from tests.test_problems import READLIST, SYLLABUS  # noqa: PLC0415 - two small lists
+
+    readlist, syllabus = tmp_path / "readlist.md", tmp_path / "questions.md"
+    readlist.write_text(READLIST, encoding="utf-8")
+    syllabus.write_text(SYLLABUS, encoding="utf-8")
+
+    def saved_meanwhile(path: Path, data: bytes | None = None) -> ReadingList:
+        parsed = load_reading_list(path, data)
+        text = readlist.read_text(encoding="utf-8")
+        readlist.write_text(text[: text.index("2. **Alpha Two**")], encoding="utf-8")
+        return parsed
+
+    monkeypatch.setattr("vaultkit.commands.init.load_reading_list", saved_meanwhile)
+    vault = tmp_path / "vault"
+    made = run_cli("init", vault, "--readlist", readlist, "--questions", syllabus)
+    assert made.exit_code == 0, made.output
+    age(vault)
+
+    cached = run_cli("check", vault)
+    shutil.rmtree(vault / ".vaultkit" / "cache")
+    cold = run_cli("check", vault)
+    assert (cached.exit_code, cached.output) == (cold.exit_code, cold.output)

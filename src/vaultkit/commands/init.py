@@ -62,11 +62,13 @@ def init_vault(
 
     reading_path = reading_list or _own_or_shipped(vault / settings.reading_list, READING_LIST)
     syllabus_path = syllabus or _own_or_shipped(vault / settings.syllabus, SYLLABUS)
-    reading = load_reading_list(reading_path)
-    questions = load_syllabus(syllabus_path)
+    # Read once: the bytes parsed are the bytes copied in and cached, even if a list is saved
+    # while this runs.
+    reading_bytes, syllabus_bytes = read_list_bytes(reading_path), read_list_bytes(syllabus_path)
+    reading = load_reading_list(reading_path, reading_bytes)
+    questions = load_syllabus(syllabus_path, syllabus_bytes)
     catalog = combine(reading, questions)
 
-    reading_bytes, syllabus_bytes = read_list_bytes(reading_path), read_list_bytes(syllabus_path)
     plan = plan_files(
         catalog,
         settings,

@@ -40,17 +40,19 @@ _SYLLABUS_SHAPES = (
 )
 
 
-def load_reading_list(path: Path) -> ReadingList:
-    """Read and parse a reading list; a list with no sources at all is an error."""
-    reading = parse_reading_list(read_list_text(path))
+def load_reading_list(path: Path, data: bytes | None = None) -> ReadingList:
+    """Read and parse a reading list (`data`: its bytes, when the caller has read them already:
+    what is parsed is then exactly what the caller keeps). No sources at all is an error."""
+    reading = parse_reading_list(read_list_text(path, data))
     if not reading.sources:
         raise ListError(path, f"no sources found; {_READING_SHAPES}")
     return reading
 
 
-def load_syllabus(path: Path) -> Syllabus:
-    """Read and parse a question syllabus; a syllabus with no questions is an error."""
-    syllabus = parse_syllabus(read_list_text(path))
+def load_syllabus(path: Path, data: bytes | None = None) -> Syllabus:
+    """Read and parse a question syllabus (`data` as for `load_reading_list`); a syllabus with
+    no questions is an error."""
+    syllabus = parse_syllabus(read_list_text(path, data))
     if not syllabus.questions:
         raise ListError(path, f"no questions found; {_SYLLABUS_SHAPES}")
     return syllabus
@@ -73,9 +75,10 @@ def read_list_bytes(path: Path) -> bytes:
         raise ListError(path, f"cannot be read: {exc.strerror or exc}") from None
 
 
-def read_list_text(path: Path) -> str:
-    """The file's text (UTF-8, with or without a BOM), or a `ListError` saying why not."""
-    data = read_list_bytes(path)
+def read_list_text(path: Path, data: bytes | None = None) -> str:
+    """The file's text (UTF-8, with or without a BOM), or a `ListError` saying why not; from
+    `data` when given, else read from the file."""
+    data = read_list_bytes(path) if data is None else data
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
         raise ListError(path, "holds binary data (a NUL byte), not Markdown text", line)
