@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import RunCli
 from tests.helpers import LONG_AGO, add_to_reading_list, age, count_list_parses
-from vaultkit import config
+from vaultkit import config, lists, model
 from vaultkit.commands.build import build_once
 from vaultkit.config import Settings
 from vaultkit.lists import load_catalog, load_reading_list
@@ -128,6 +128,30 @@ def test_lists_json_is_read_back_without_parsing(vault: Path, parses: list[Path]
     assert parses == []
     assert again == first
     assert again[0] == fresh(vault)
+
+
+def test_lists_json_of_another_parser_is_not_used(
+    vault: Path, parses: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parser's own code is part of the lists' key: after an upgrade that changes it, the
+    same list bytes are parsed again, never answered from what the old parser found."""
+    settings = config.load(vault)
+    listed_in_vault(Caches(vault), settings)
+    parses.clear()
+    monkeypatch.setattr(list_ids, "_parser_digest", lambda: "a parser changed since")
+
+    listed_in_vault(Caches(vault), settings)
+
+    assert parses == [vault]
+
+
+def test_the_parser_digest_covers_the_parser_and_the_model() -> None:
+    """Every module of `lists/` and the model feed the digest, so an edit to any changes it."""
+    list_ids._parser_digest.cache_clear()
+    sources = [*sorted(Path(lists.__file__).parent.glob("*.py")), Path(model.__file__)]
+    assert {p.name for p in sources} >= {"readlist.py", "syllabus.py", "_sections.py",
+                                         "__init__.py", "model.py"}
+    assert list_ids._parser_digest() == cache.digest(b"".join(p.read_bytes() for p in sources))
 
 
 def test_the_ids_are_kept_in_memory_by_the_caches_object(vault: Path, parses: list[Path]) -> None:

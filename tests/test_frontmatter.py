@@ -249,3 +249,12 @@ def test_a_crlf_copy_is_unedited_but_not_the_bytes_written() -> None:
     assert fm.unedited(crlf)
     assert fm.sealed_hash(crlf) is None
     assert fm.sealed_hash(data) is not None
+
+
+@pytest.mark.parametrize("space", ["\u3000", "\u00a0", "\u2003"])
+def test_a_last_property_keeps_its_trailing_unicode_space(space: str) -> None:
+    """The writer never trims the YAML it dumps: a title that ends in an ideographic or
+    no-break space, written last, reads back whole."""
+    text = fm.render_note({"id": "d", "title": f"x{space}"}, "")
+    assert text == f"---\nid: d\ntitle: x{space}\n---\n"
+    assert fm.parse(fm.split(text).frontmatter or "")["title"] == f"x{space}"

@@ -133,11 +133,6 @@ class VaultIndex:
                 del self.failures[folder]  # an unlistable folder, gone with its parent
         return gone
 
-    def save_cache(self) -> None:
-        """Write the cache if it is behind (a watcher calls this on exit; `scan` does itself)."""
-        if self.use_cache and self._dirty:
-            self._save_cache()
-
     # -- queries -----------------------------------------------------------------------------
 
     def notes(self, kind: str | None = None) -> Iterator[NoteRecord]:

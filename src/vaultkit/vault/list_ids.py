@@ -2,12 +2,14 @@
 
 Parsing a long list with markdown-it takes a second or more at 10,000 entries, and a build
 needs only the ids, so they are kept (`cache.Caches`, `cache.LISTS`) under a key made from the
-lists' bytes and `PARSER_FORMAT`: lists that hold the same bytes name the same ids.
+lists' bytes and the parser's own code: lists that hold the same bytes, read by the same
+parser, name the same ids.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import os
 from collections.abc import Iterator
@@ -15,6 +17,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vaultkit import lists, model
 from vaultkit.config import Settings
 from vaultkit.errors import ListError
 from vaultkit.lists import load_catalog, read_list_bytes
@@ -28,9 +31,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PARSER_FORMAT = 1
-"""Part of the lists' key: raise it when a change to `lists/` changes the ids or the problems it
-finds in the same bytes, so that no vault keeps what the old parser found."""
+@functools.cache
+def _parser_digest() -> str:
+    """A digest of the code that turns list bytes into ids and problems (`lists/`, the model).
+
+    Part of the lists' key, so that no vault keeps what an older parser found: no one has to
+    remember to bump a number. Read once per process, ~40 KB.
+    """
+    sources = [*sorted(Path(lists.__file__).parent.glob("*.py")), Path(model.__file__)]
+    return cache.digest(b"".join(path.read_bytes() for path in sources))
 
 
 def listed_in_vault(caches: Caches, settings: Settings) -> ListsRead:
@@ -119,7 +128,7 @@ def _key(caches: Caches, settings: Settings) -> str | None:
 
 def _key_of(settings: Settings, reading: str | None, syllabus: str | None) -> str:
     # The lists' paths are in the problems found, so they are in the key too.
-    return cache.key("lists", PARSER_FORMAT, settings.reading_list, reading,
+    return cache.key("lists", _parser_digest(), settings.reading_list, reading,
                      settings.syllabus, syllabus)
 
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vaultkit.commands.build import rebuild, remove_stale_files
+from vaultkit.commands.build import Interruptible, rebuild, remove_stale_files
 from vaultkit.commands.sync import sync_vault
 from vaultkit.config import Settings
 from vaultkit.errors import VaultGoneError, VaultkitError
@@ -66,7 +66,7 @@ class LiveVault:
     """Notes that vanished or were emptied in the last batch, kept one more round."""
     _synced: dict[str, Stamp | None] = field(default_factory=dict)
     """The lists' stamps when they were last synced (or when watching started)."""
-    interruptible: Callable[[], AbstractContextManager[object]] = nullcontext
+    interruptible: Interruptible = nullcontext
     """Wraps each step that only reads or computes: a stop requested meanwhile may abandon it
     by raising `Interrupted` (see `watch_vault`)."""
 

@@ -26,6 +26,14 @@ class _ObsidianLayout(YAMLHandler):
         """The note's text: `---`, the properties as YAML, `---`, the body as given."""
         return f"---\n{self.export(post.metadata, **kwargs)}\n---\n{post.content}"
 
+    def export(self, metadata: dict[str, object], **kwargs: object) -> str:
+        """The properties as YAML, as the library's `export` writes them but for its `strip()`,
+        which would also cut a last value's trailing Unicode space (U+3000, U+00A0)."""
+        kwargs.setdefault("Dumper", SafeDumper)
+        kwargs.setdefault("default_flow_style", False)
+        kwargs.setdefault("allow_unicode", True)
+        return str(yaml.dump(metadata, **kwargs)).removesuffix("\n")  # type: ignore[call-overload]
+
 
 class _Bare(str):
     """Text written without quotes even where YAML reads a number: a seal, as vaultkit always
