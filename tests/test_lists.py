@@ -21,6 +21,7 @@ import pytest
 
 from vaultkit.errors import ListError
 from vaultkit.lists import load_reading_list, load_syllabus, parse_reading_list, parse_syllabus
+from vaultkit.lists.joins import combine
 from vaultkit.model import (
     Level,
     ReadingList,
@@ -28,7 +29,6 @@ from vaultkit.model import (
     Source,
     Syllabus,
     Topic,
-    combine,
     slug,
 )
 from vaultkit.scaffold.templates import shipped_list

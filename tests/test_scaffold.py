@@ -14,7 +14,8 @@ import pytest
 from tests.helpers import all_files, split_note
 from vaultkit.config import Settings
 from vaultkit.lists import load_reading_list, load_syllabus
-from vaultkit.model import Catalog, combine
+from vaultkit.lists.joins import combine
+from vaultkit.model import Catalog
 from vaultkit.scaffold.create import create_files
 from vaultkit.scaffold.existing import scan_existing
 from vaultkit.scaffold.plan import Plan, plan_files

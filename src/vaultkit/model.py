@@ -9,7 +9,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -178,6 +178,10 @@ class Source:
     """Every place the list names this URL, in list order; never empty."""
     details: str = ""
     """Markdown of nested items that belong to the entry (authors, code links)."""
+    links: tuple[str, ...] = ()
+    """The entry's other links (code, part 2), after the first, which is `url`."""
+    labels: tuple[str, ...] = ()
+    """Short code spans the entry carries (`Company`, `2019`)."""
     id: str = field(init=False)
     """`s-` and a hash of the normalised URL: the same page always gets the same id."""
 
@@ -204,6 +208,8 @@ class Question:
     """A tag such as `E`, `M` or `H` from `[E] What is…?`, as written."""
     context: str = ""
     """The group line the question was nested under ("Learning rate."), if any."""
+    group: str | None = None
+    """The sub-heading within its topic (`### Regularisation`), if any."""
     details: str = ""
     """Markdown of sub-items that are part of the question ("1. too high 2. too low")."""
     line: int = 0
@@ -211,7 +217,7 @@ class Question:
     """`q-` and a hash of the topic's key and the question's words."""
 
     def __post_init__(self) -> None:
-        key = _fold(" ".join((self.topic_key, self.context, self.text, self.details)))
+        key = fold(" ".join((self.topic_key, self.context, self.text, self.details)))
         object.__setattr__(self, "id", f"q-{short_hash(key)}")
 
 
@@ -240,6 +246,17 @@ class Syllabus:
     warnings: tuple[ListWarning, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class TopicJoin:
+    """How one syllabus section found its topic: `number`, `title`, `settings` ([topics] in
+    vaultkit.toml), or `none` (a topic of its own)."""
+
+    section: str
+    """The syllabus section's title, as written."""
+    topic_key: str
+    how: str
+
+
 @dataclass(frozen=True)  # not slots: the lookups below are cached on the instance
 class Catalog:
     """Everything one vault is built from: both lists, with questions attached to topics."""
@@ -253,6 +270,8 @@ class Catalog:
     """Topic key → the prose the syllabus puts under that topic's section."""
     warnings: tuple[tuple[str, ListWarning], ...] = ()
     """Each list's warnings (entries skipped), with the list they came from."""
+    joins: tuple[TopicJoin, ...] = ()
+    """How each syllabus section found its reading topic, in syllabus order."""
 
     def topic(self, key: str) -> Topic:
         return self._topics[key]
@@ -300,38 +319,6 @@ class ListedIds:
             sources=tuple(s.id for s in catalog.sources),
             questions=tuple(q.id for q in catalog.questions),
         )
-
-
-def combine(reading: ReadingList, syllabus: Syllabus) -> Catalog:
-    """Attach the syllabus to the reading list: sections match by number, else by title.
-
-    A syllabus section that matches no reading topic becomes a topic of its own.
-    """
-    topics = list(reading.topics)
-    by_number = {t.number: t.key for t in topics if t.number is not None}
-    by_title = {_fold(t.title): t.key for t in topics}
-    keys = UniqueKeys(t.key for t in topics)
-    renamed: dict[str, str] = {}
-    intros: dict[str, str] = {}
-    for section in syllabus.topics:
-        match = by_number.get(section.number) if section.number is not None else None
-        match = match or by_title.get(_fold(section.title))
-        if match is None:
-            key = keys.claim(section.key)
-            topics.append(replace(section, key=key))
-            match = key
-        renamed[section.key] = match
-        if section.intro:
-            intros[match] = section.intro
-    questions = tuple(replace(q, topic_key=renamed[q.topic_key]) for q in syllabus.questions)
-    return Catalog(
-        topics=tuple(topics),
-        sources=reading.sources,
-        questions=questions,
-        reading_guidance=reading.guidance,
-        question_guidance=syllabus.guidance,
-        question_intros=intros,
-    )
 
 
 def short_hash(text: str) -> str:
@@ -394,5 +381,5 @@ class UniqueKeys:
         return candidate
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())

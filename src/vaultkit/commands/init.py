@@ -12,7 +12,8 @@ from vaultkit.commands.build import BuildResult, build_once
 from vaultkit.config import LinkStyle, Settings
 from vaultkit.errors import LinkStyleError, VaultPathError
 from vaultkit.lists import load_reading_list, load_syllabus, read_list_bytes
-from vaultkit.model import Catalog, ListWarning, combine
+from vaultkit.lists.joins import combine
+from vaultkit.model import Catalog, ListWarning
 from vaultkit.scaffold.create import CreationReport, create_files
 from vaultkit.scaffold.existing import scan_existing
 from vaultkit.scaffold.plan import plan_files

@@ -12,9 +12,10 @@ from pathlib import Path
 from vaultkit.config import Settings
 from vaultkit.errors import ListError
 from vaultkit.files.reads import NotRegularError, TooLargeError, read_file
+from vaultkit.lists.joins import combine
 from vaultkit.lists.readlist import parse as parse_reading_list
 from vaultkit.lists.syllabus import parse as parse_syllabus
-from vaultkit.model import Catalog, ReadingList, Syllabus, combine
+from vaultkit.model import Catalog, ReadingList, Syllabus
 
 __all__ = [
     "load_catalog",

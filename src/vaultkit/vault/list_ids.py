@@ -21,7 +21,8 @@ from vaultkit import lists, model
 from vaultkit.config import Settings
 from vaultkit.errors import ListError
 from vaultkit.lists import load_catalog, read_list_bytes
-from vaultkit.model import Catalog, ListedIds, ReadingList, Syllabus, combine
+from vaultkit.lists.joins import combine
+from vaultkit.model import Catalog, ListedIds, ReadingList, Syllabus
 from vaultkit.vault import cache, parallel
 from vaultkit.vault.cache import Caches, ListsRead
 from vaultkit.vault.notes import Problem
