@@ -258,3 +258,17 @@ def test_a_last_property_keeps_its_trailing_unicode_space(space: str) -> None:
     text = fm.render_note({"id": "d", "title": f"x{space}"}, "")
     assert text == f"---\nid: d\ntitle: x{space}\n---\n"
     assert fm.parse(fm.split(text).frontmatter or "")["title"] == f"x{space}"
+
+
+@pytest.mark.parametrize("value", ["🎯 Goals", "Math 𝔼[x]", "a 😀 b: c", "yes 🎯"])
+def test_characters_beyond_the_bmp_are_written_as_themselves(value: str) -> None:
+    """An emoji in a title is written as the character (libyaml would write `\\U0001F3AF`),
+    and the note reads back with the same properties."""
+    properties: dict[str, object] = {
+        "vaultkit": "topic", "id": "t-1", "title": value, "aliases": [value], "tags": [],
+    }
+    text = fm.render_note(properties, "# Body\n")
+    front = text.split("---\n")[1]
+    assert value in front
+    assert "\\U" not in front
+    assert yaml.safe_load(front) == properties

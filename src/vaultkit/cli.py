@@ -23,6 +23,14 @@ from vaultkit.errors import VaultkitError
 from vaultkit.files.display import shown
 from vaultkit.report.overview import Check, status_document, topic_checks, totals
 from vaultkit.report.progress import TopicProgress
+from vaultkit.report.structure import (
+    Structure,
+    document,
+    join_lines,
+    preview,
+    structure,
+    totals_line,
+)
 
 
 class ExitStatus(IntEnum):
@@ -98,27 +106,35 @@ def main(verbose: bool) -> None:
 @click.option(
     "--readlist", "reading_list", metavar="FILE",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Reading list to import instead of the shipped one: the seed's shape "
-         "(`1. **Title**`, link, `Why: …`) or an awesome list (`- [Title](https://…) - note`).",
+    help="Reading list to import instead of the shipped one (`1. [Title](https://…)`, "
+         "a link table…). Alone: no questions (the shipped lists come only together); add yours "
+         "with --questions.",
 )
 @click.option(
     "--questions", "syllabus", metavar="FILE",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Question syllabus to import instead of the shipped one: `*` bullets under "
-         "level headings, or numbered lists like `41. [E] Question?`.",
+    help="Question list to import instead of the shipped one (`* Question?`, `41. [E] …`); "
+         "its sections join reading topics by number, title or [topics] in vaultkit.toml.",
 )
 @click.option(
     "--links", type=click.Choice(LINK_STYLES), default=None,
     help="Links in note bodies: `wiki` ([[Note]], Obsidian; the default) or `markdown` "
          "(relative [Note](../Sources/Note.md), for VS Code, vim and GitHub).",
 )
-@click.option("--dry-run", is_flag=True, help="Print what would be created; write nothing.")
-def init(
+@click.option("--dry-run", is_flag=True, help="Print the files it would create and the "
+              "structure found (topics, counts, groups, joins, skipped lines); write nothing.")
+@click.option("--verbose", is_flag=True, help="With --dry-run: every skipped line.")
+@click.option("--json", "as_json", is_flag=True, help="With --dry-run: the preview as one JSON "
+              "document for scripts (its `schema` key is its version).")
+def init(  # click passes every option by name
     vault: Path,
+    *,
     reading_list: Path | None,
     syllabus: Path | None,
     links: str | None,
     dry_run: bool,
+    verbose: bool,
+    as_json: bool,
 ) -> None:
     """Create a study vault in VAULT from your reading list and question syllabus.
 
@@ -135,7 +151,10 @@ def init(
       vaultkit init ~/study
       vaultkit init ~/study --readlist my-papers.md --questions interview.md
       vaultkit init ~/study --links markdown --dry-run
+      vaultkit init ~/study --readlist my-papers.md --dry-run --verbose
     """
+    if (verbose or as_json) and not dry_run:
+        raise click.UsageError(f"{'--json' if as_json else '--verbose'} goes with --dry-run.")
     result = init_vault(
         vault,
         reading_list=reading_list,
@@ -143,31 +162,26 @@ def init(
         links=cast("LinkStyle | None", links),
         dry_run=dry_run,
     )
+    found = structure(result.catalog, result.warnings, result.lists)
+    if as_json:
+        click.echo(json.dumps(document(found, result.report), ensure_ascii=False, indent=2))
+    elif dry_run:  # the preview lists the skipped lines itself: no warnings on stderr
+        for line in preview(found, result.report, result.vault, verbose=verbose):
+            click.echo(shown(line))
+    else:
+        _print_init(result, found)
+
+
+def _print_init(result: InitResult, found: Structure) -> None:
     for path, warning in result.warnings:
         click.secho(f"warning: {path}:{warning.line}: {warning.message}", fg="yellow", err=True)
-    _print_init(result, dry_run=dry_run)
-
-
-def _print_init(result: InitResult, *, dry_run: bool) -> None:
     report = result.report
-    if dry_run:
-        for planned in report.created:
-            click.echo(f"create  {planned.path}")
-        for planned in report.skipped:
-            click.echo(f"skip    {planned.path} (exists as {planned.existing})")
-    catalog = result.catalog
-    verb = "Would create" if dry_run else "Created"
     click.echo(
-        f"{verb} {len(report.created)} files in {result.vault}"
+        f"Created {len(report.created)} files in {result.vault}"
         f" ({len(report.skipped)} already there, left as they are)."
     )
-    click.echo(
-        f"  {len(catalog.sources)} sources · {len(catalog.questions)} questions · "
-        f"{len(catalog.topics)} topics"
-    )
-    if dry_run:
-        click.echo("Nothing was written (--dry-run).")
-        return
+    for line in [totals_line(found), *join_lines(found)]:
+        click.echo(shown(line))
     if result.build is not None:
         _print_build(result.build, quiet_unchanged=True)
     click.echo("")

@@ -71,6 +71,18 @@ class Targets:
 
 
 @dataclass(frozen=True, slots=True)
+class TopicMapping:
+    """One line of `[topics]`: a question-list section joined to a reading-list topic by hand."""
+
+    section: str
+    """The section's title as the question list writes it (its number may lead)."""
+    topic: str
+    """The reading-list topic's title."""
+    line: int
+    """The line of `vaultkit.toml` that says so (that of `[topics]` when it cannot be told)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     folders: Folders = field(default_factory=Folders)
     links: LinkStyle = "wiki"
@@ -92,6 +104,9 @@ class Settings:
     reading_list: str = "Lists/Reading list.md"
     """The reading list inside the vault that `sync` reads."""
     syllabus: str = "Lists/Question syllabus.md"
+    topics: tuple[TopicMapping, ...] = ()
+    """`[topics]`: question-list sections joined to reading-list topics by hand; these win
+    over the joins `lists.joins.combine` guesses."""
 
     def statuses_of(self, kind: str) -> tuple[str, ...]:
         """The `status:` values allowed in notes of this kind; none for kinds without one."""
@@ -119,7 +134,7 @@ def load(vault: Path) -> Settings:
         raise ConfigError(path, f"cannot be read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(path, f"is not UTF-8 text: {exc.reason}") from None
-    return from_dict(parse(text, path), path)
+    return from_dict(parse(text, path), path, text)
 
 
 def parse(text: str, path: Path) -> dict[str, object]:
@@ -190,9 +205,10 @@ def _string_end(text: str, start: int) -> int:
     return end + run - 1 if run >= 3 else len(text)
 
 
-def from_dict(data: dict[str, object], path: Path) -> Settings:
-    """Validate parsed TOML; unknown keys are errors so a typo never passes silently."""
-    _only(data, {"folders", "links", "statuses", "targets", "lists"}, path, "")
+def from_dict(data: dict[str, object], path: Path, text: str = "") -> Settings:
+    """Validate parsed TOML; unknown keys are errors so a typo never passes silently. `text`,
+    the file's text, tells the lines of `[topics]` entries."""
+    _only(data, {"folders", "links", "statuses", "targets", "lists", "topics"}, path, "")
     folders = _table(data, "folders", path)
     _only(folders, {f.name for f in fields(Folders)}, path, "folders.")
     statuses = _table(data, "statuses", path)
@@ -235,7 +251,49 @@ def from_dict(data: dict[str, object], path: Path) -> Settings:
         reading_list=_folder(lists.get("reading_list", default.reading_list), path,
                              "lists.reading_list"),
         syllabus=_folder(lists.get("syllabus", default.syllabus), path, "lists.syllabus"),
+        topics=_topics(_table(data, "topics", path), path, text),
     )
+
+
+def _topics(table: dict[str, object], path: Path, text: str) -> tuple[TopicMapping, ...]:
+    """`[topics]` lines, each a question-list section = a reading-list topic, both titles."""
+    header = _header_line(text, "topics")
+    mappings: list[TopicMapping] = []
+    for section, topic in table.items():
+        line = _key_line(text, header, section)
+        if not section.strip():
+            raise ConfigError(path, "[topics] has an empty section title on the left of `=`",
+                              line)
+        if not isinstance(topic, str) or not topic.strip():
+            raise ConfigError(path, f"[topics] {section!r} must be set to a reading-list "
+                              "topic's title, in quotes", line)
+        mappings.append(TopicMapping(section, topic, line or header or 1))
+    return tuple(mappings)
+
+
+def _header_line(text: str, table: str) -> int | None:
+    """The line of `[table]` in the file, if it is written as a header."""
+    header = re.compile(rf"^\s*\[\s*{table}\s*\]\s*(#.*)?$")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if header.match(line):
+            return number
+    return None
+
+
+def _key_line(text: str, after: int | None, key: str) -> int | None:
+    """The line of `key = …` at or after line `after`, or None when it cannot be told (a key
+    written with escapes, or `[topics]` written inline)."""
+    if after is None:
+        return None
+    starts = (f'"{key}"', f"'{key}'", key)
+    for number, line in enumerate(text.splitlines()[after:], start=after + 1):
+        stripped = line.lstrip()
+        if stripped.startswith("["):
+            return None
+        for start in starts:
+            if stripped.startswith(start) and stripped[len(start):].lstrip().startswith("="):
+                return number
+    return None
 
 
 def _table(data: dict[str, object], key: str, path: Path) -> dict[str, object]:

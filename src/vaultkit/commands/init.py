@@ -13,7 +13,7 @@ from vaultkit.config import LinkStyle, Settings
 from vaultkit.errors import LinkStyleError, VaultPathError
 from vaultkit.lists import load_reading_list, load_syllabus, read_list_bytes
 from vaultkit.lists.joins import combine
-from vaultkit.model import Catalog, ListWarning
+from vaultkit.model import Catalog, ListWarning, ReadingList, Syllabus
 from vaultkit.scaffold.create import CreationReport, create_files
 from vaultkit.scaffold.existing import scan_existing
 from vaultkit.scaffold.plan import plan_files
@@ -36,6 +36,8 @@ class InitResult:
     settings: Settings
     build: BuildResult | None = None
     """The dashboards written at the end; None for a dry run."""
+    lists: tuple[Path, ...] = ()
+    """The reading list and the syllabus the catalog was read from."""
 
 
 def init_vault(
@@ -50,7 +52,7 @@ def init_vault(
 
     Without `--readlist` / `--questions`, a vault's own lists (in `Lists/`) are used when it has
     them, so re-running `init` restores that vault's notes and never adds the shipped ones;
-    a new vault gets the shipped lists.
+    a vault with neither gets the shipped lists, which come together or not at all.
     """
     if vault.exists() and not vault.is_dir():
         raise VaultPathError(vault, "exists and is not a folder; name a new or existing folder")
@@ -61,21 +63,23 @@ def init_vault(
     if links is not None:
         settings = dataclasses.replace(settings, links=links)
 
-    reading_path = reading_list or _own_or_shipped(vault / settings.reading_list, READING_LIST)
-    syllabus_path = syllabus or _own_or_shipped(vault / settings.syllabus, SYLLABUS)
+    reading_path, syllabus_path = _chosen_lists(vault, settings, reading_list, syllabus)
     # Read once: the bytes parsed are the bytes copied in and cached, even if a list is saved
-    # while this runs.
-    reading_bytes, syllabus_bytes = read_list_bytes(reading_path), read_list_bytes(syllabus_path)
-    reading = load_reading_list(reading_path, reading_bytes)
-    questions = load_syllabus(syllabus_path, syllabus_bytes)
-    catalog = combine(reading, questions)
+    # while this runs. A list that is absent counts as empty, as `sync` counts it.
+    reading_bytes = read_list_bytes(reading_path) if reading_path else None
+    syllabus_bytes = read_list_bytes(syllabus_path) if syllabus_path else None
+    reading = (load_reading_list(reading_path, reading_bytes) if reading_path
+               else ReadingList((), ()))
+    questions = load_syllabus(syllabus_path, syllabus_bytes) if syllabus_path else Syllabus((), ())
+    catalog = combine(reading, questions, settings.topics)
 
+    copied = {"reading_list": reading_bytes, "syllabus": syllabus_bytes}
     plan = plan_files(
         catalog,
         settings,
         vault,
         scan_existing(vault),
-        {"reading_list": reading_bytes, "syllabus": syllabus_bytes},
+        {name: data for name, data in copied.items() if data is not None},
     )
     report = create_files(plan, dry_run=dry_run)
     built = None
@@ -85,15 +89,32 @@ def init_vault(
         prime(caches, settings, ((reading_bytes, reading), (syllabus_bytes, questions)))
         built = build_once(vault, settings, caches=caches)
     warnings = tuple(
-        [(reading_path, w) for w in reading.warnings]
-        + [(syllabus_path, w) for w in questions.warnings]
+        [(path, w) for path in (reading_path,) if path for w in reading.warnings]
+        + [(path, w) for path in (syllabus_path,) if path for w in questions.warnings]
+        + [(vault / name, w) for name, w in catalog.warnings]  # `[topics]` lines that join nothing
     )
-    return InitResult(vault, catalog, report, warnings, settings, built)
+    given = tuple(path for path in (reading_path, syllabus_path) if path)
+    return InitResult(vault, catalog, report, warnings, settings, built, given)
 
 
-def _own_or_shipped(own: Path, shipped: str) -> Path:
-    """The vault's own list when it has one; a FIFO or folder there is an error, not absent."""
-    return own if os.path.lexists(own) else shipped_list(shipped)
+def _chosen_lists(
+    vault: Path, settings: Settings, reading_list: Path | None, syllabus: Path | None
+) -> tuple[Path | None, Path | None]:
+    """The lists to read: each as given, else the vault's own; the shipped two only together.
+
+    `--readlist` alone makes a vault without questions (or with the vault's own): the shipped
+    syllabus's sections are numbered for the shipped reading list and would join unrelated
+    topics by their numbers. A FIFO or folder where a list belongs is an error, not absent.
+    """
+    reading_path = reading_list or _own(vault / settings.reading_list)
+    syllabus_path = syllabus or _own(vault / settings.syllabus)
+    if reading_path is None and syllabus_path is None:
+        return shipped_list(READING_LIST), shipped_list(SYLLABUS)
+    return reading_path, syllabus_path
+
+
+def _own(path: Path) -> Path | None:
+    return path if os.path.lexists(path) else None
 
 
 def _entry_ids(catalog: Catalog) -> list[str]:

@@ -12,10 +12,12 @@ from pathlib import Path
 from vaultkit.config import Settings
 from vaultkit.errors import ListError
 from vaultkit.files.reads import NotRegularError, TooLargeError, read_file
+from vaultkit.lists._marks import unknown_marks
+from vaultkit.lists._reasons import question_reasons, reading_reasons
 from vaultkit.lists.joins import combine
 from vaultkit.lists.readlist import parse as parse_reading_list
 from vaultkit.lists.syllabus import parse as parse_syllabus
-from vaultkit.model import Catalog, ReadingList, Syllabus
+from vaultkit.model import Catalog, ListWarning, ReadingList, Syllabus
 
 __all__ = [
     "load_catalog",
@@ -44,19 +46,32 @@ _SYLLABUS_SHAPES = (
 def load_reading_list(path: Path, data: bytes | None = None) -> ReadingList:
     """Read and parse a reading list (`data`: its bytes, when the caller has read them already:
     what is parsed is then exactly what the caller keeps). No sources at all is an error."""
-    reading = parse_reading_list(read_list_text(path, data))
+    text = read_list_text(path, data)
+    reading = parse_reading_list(text)
     if not reading.sources:
-        raise ListError(path, f"no sources found; {_READING_SHAPES}")
-    return reading
+        reasons = reading_reasons(text, reading.warnings)
+        raise ListError(path, f"no sources found; {_READING_SHAPES}{_listed(reasons)}")
+    return dataclasses.replace(reading, warnings=_with_unknown_marks(reading.warnings, text))
 
 
 def load_syllabus(path: Path, data: bytes | None = None) -> Syllabus:
     """Read and parse a question syllabus (`data` as for `load_reading_list`); a syllabus with
     no questions is an error."""
-    syllabus = parse_syllabus(read_list_text(path, data))
+    text = read_list_text(path, data)
+    syllabus = parse_syllabus(text)
     if not syllabus.questions:
-        raise ListError(path, f"no questions found; {_SYLLABUS_SHAPES}")
-    return syllabus
+        reasons = question_reasons(text, syllabus.warnings)
+        raise ListError(path, f"no questions found; {_SYLLABUS_SHAPES}{_listed(reasons)}")
+    return dataclasses.replace(syllabus, warnings=_with_unknown_marks(syllabus.warnings, text))
+
+
+def _with_unknown_marks(warnings: tuple[ListWarning, ...], text: str) -> tuple[ListWarning, ...]:
+    return tuple(sorted((*warnings, *unknown_marks(text)), key=lambda w: w.line))
+
+
+def _listed(reasons: list[ListWarning]) -> str:
+    """Every line that was not an entry, one a line, under the error that names the list."""
+    return "".join(f"\n  line {w.line}: {w.message}" for w in reasons)
 
 
 def read_list_bytes(path: Path) -> bytes:
@@ -106,8 +121,10 @@ def load_catalog(root: Path, settings: Settings) -> Catalog | None:
         return None
     reading = load_reading_list(reading_path) if reading_path.exists() else ReadingList((), ())
     syllabus = load_syllabus(syllabus_path) if syllabus_path.exists() else Syllabus((), ())
+    catalog = combine(reading, syllabus, settings.topics)
     warnings = (
         *((settings.reading_list, w) for w in reading.warnings),
         *((settings.syllabus, w) for w in syllabus.warnings),
+        *catalog.warnings,  # `[topics]` lines that join nothing
     )
-    return dataclasses.replace(combine(reading, syllabus), warnings=warnings)
+    return dataclasses.replace(catalog, warnings=warnings)

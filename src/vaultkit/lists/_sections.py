@@ -7,6 +7,7 @@ sub-sections. Nothing here knows about sources or questions.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -14,7 +15,12 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
+from vaultkit.lists._marks import GUIDANCE, SKIP, marked_blocks
+
 _MD = MarkdownIt("commonmark")
+# Link tables (`| Title | Link |`) are a reading-list shape; a parser that has no use for them
+# keeps reading them as paragraphs, as CommonMark does.
+_MD_TABLES = MarkdownIt("commonmark").enable("table")
 
 # "1. Title", "5.1.1 Title", "2) Title": the list's own section numbers.
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
@@ -34,6 +40,9 @@ class Section:
     number: str | None = None
     blocks: list[SyntaxTreeNode] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
+    mark: str | None = None
+    """`guidance` or `topic` from a `<!-- vaultkit: … -->` line before the heading (see
+    `_marks`); a section under a `guidance` one is guidance too."""
 
     @property
     def full_title(self) -> str:
@@ -52,11 +61,13 @@ class Section:
         return max(ends)
 
 
-def parse_sections(text: str) -> Section:
-    """The document as a tree rooted at a level-0 section that holds the preamble."""
+def parse_sections(text: str, *, tables: bool = False) -> Section:
+    """The document as a tree rooted at a level-0 section that holds the preamble (`tables`:
+    GitHub tables become `table` blocks)."""
     root = Section(title="", level=0, line=1)
     stack = [root]
-    for node in SyntaxTreeNode(_MD.parse(text)).children:
+    nodes, _ = marked_blocks(SyntaxTreeNode((_MD_TABLES if tables else _MD).parse(text)).children)
+    for node, mark in nodes:
         if node.type != "heading":
             stack[-1].blocks.append(node)
             continue
@@ -65,8 +76,10 @@ def parse_sections(text: str) -> Section:
             stack.pop()
         raw = plain_text(inline_tokens(node)).strip()
         number, title = split_number(raw)
-        section = Section(title=title, level=level, line=line_of(node), number=number)
-        stack[-1].children.append(section)
+        section = Section(title=title, level=level, line=line_of(node), number=number,
+                          mark=mark or (GUIDANCE if stack[-1].mark == GUIDANCE else None))
+        if mark != SKIP:  # a skipped section still takes its blocks and sub-sections, unseen
+            stack[-1].children.append(section)
         stack.append(section)
     return root
 
@@ -167,3 +180,34 @@ def _without_trailing_rule(markdown: str) -> str:
     while kept and (not kept[-1].strip() or _RULE.match(kept[-1])):
         kept.pop()
     return "\n".join(kept)
+
+
+# Emoji, their variation selectors and joiners, symbols and spaces around a heading's words.
+_DECORATION = frozenset({"So", "Sk", "Cf", "Mn", "Zs", "Me"})
+
+
+def undecorated(title: str) -> str:
+    """A heading's words without the emoji or symbols around them ("📋 Contents" → "Contents");
+    bold is already gone from `plain_text`."""
+    start, end = 0, len(title)
+    while start < end and unicodedata.category(title[start]) in _DECORATION:
+        start += 1
+    while end > start and unicodedata.category(title[end - 1]) in _DECORATION:
+        end -= 1
+    return title[start:end] or title
+
+
+def inline_plain(markdown: str) -> str:
+    """What a reader sees of one line of inline Markdown (as `plain_text` of its tokens)."""
+    tokens = _MD.parseInline(markdown)
+    return plain_text(list(tokens[0].children or [])) if tokens else ""
+
+
+def is_decoration(node: SyntaxTreeNode) -> bool:
+    """A paragraph of nothing but images and badges (`[![CI](…)](…)`): no words for a note."""
+    tokens = inline_tokens(node)
+    return node.type == "paragraph" and bool(tokens) and all(
+        t.type in {"image", "link_open", "link_close", "softbreak", "hardbreak"}
+        or (t.type == "text" and not t.content.strip())
+        for t in tokens
+    )

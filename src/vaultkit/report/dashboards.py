@@ -160,10 +160,11 @@ class _Page:
                       _against(t.refined, t.questions_target))
             )
             any_role = "" if t.has_roles else " (any)"
+            core = (f"{_mark(t.core_ok)} {t.core_read} of {t.core_total}{any_role}"
+                    if t.has_sources else "no sources listed")
             self.out(
-                f"| {self.link(t.hub, cell=True)} | {_mark(t.core_ok)} {t.core_read} of "
-                f"{t.core_total}{any_role} | {practitioner} | {summary} | {asked[0]} | "
-                f"{asked[1]} | {_mark(t.covered)} |"
+                f"| {self.link(t.hub, cell=True)} | {core} | {practitioner} | {summary} | "
+                f"{asked[0]} | {asked[1]} | {_mark(t.covered)} |"
             )
         self.out("")
 

@@ -100,11 +100,12 @@ class Check:
 
 
 def topic_checks(topic: TopicProgress) -> tuple[Check, ...]:
-    """What covers a topic, each met or not: core, practitioner, summary, refined questions."""
+    """What covers a topic, each met or not: core, practitioner, summary, refined questions; a
+    topic without sources says so in place of core (it cannot be covered)."""
     questions = (f"refined {topic.refined}/{topic.questions_target}" if topic.questions
                  else "no questions")
     return (
-        Check(topic.core_ok, "core"),
+        Check(topic.core_ok, "core") if topic.has_sources else Check(None, "no sources listed"),
         Check(topic.practitioner_ok, "practitioner"),
         Check(topic.summary_ok, "summary"),
         Check(topic.questions_ok, questions),

@@ -55,6 +55,11 @@ class TopicProgress:
     def optional(self) -> bool:
         return self.hub.optional
 
+    @property
+    def has_sources(self) -> bool:
+        """Whether any source is listed under the topic: without one it cannot be covered."""
+        return bool(self.sources)
+
 
 @dataclass(frozen=True, slots=True)
 class Progress:
@@ -168,7 +173,10 @@ def _topic(
         summary_lines=hub.summary_lines,
         drafted=drafted,
         refined=refined,
-        core_ok=core_read >= min(targets.core_sources, len(core) if roles else len(everything)),
+        # A topic with nothing to read is not read: never a ✓ for "0 of 0".
+        core_ok=bool(everything) and core_read >= min(
+            targets.core_sources, len(core) if roles else len(everything)
+        ),
         practitioner_ok=(
             practitioner_read >= min(targets.practitioner_sources, len(practitioner))
             if practitioner else None

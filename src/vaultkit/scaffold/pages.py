@@ -90,10 +90,15 @@ def home_page(places: Places) -> Page:
         ],
         "source_statuses": settings.source_statuses,
         "question_statuses": settings.question_statuses,
+        # A list init was not given is absent (a list is never empty): no link to a missing note.
         "reading_list_link": link(
             NoteRef(reading_list, reading_list.stem), origin, settings.links
-        ),
-        "syllabus_link": link(NoteRef(syllabus, syllabus.stem), origin, settings.links),
+        ) if catalog.sources else "",
+        "reading_list_path": reading_list.as_posix(),
+        "syllabus_link": link(
+            NoteRef(syllabus, syllabus.stem), origin, settings.links
+        ) if catalog.questions else "",
+        "syllabus_path": syllabus.as_posix(),
     })
 
 
@@ -144,9 +149,10 @@ def topic_page(places: Places, topic: Topic) -> Page:
         _role_label,
     )
     question_groups = _groups(
-        ((q.level, {"link": places.link(origin, q.id)}) for q in catalog.questions_of(topic.key)),
-        level_order,
-        _level_label,
+        (((q.level, q.group), {"link": places.link(origin, q.id)})
+         for q in catalog.questions_of(topic.key)),
+        _question_group_order,
+        _question_group_label,
     )
     return Page(frontmatter, "topic.md.j2", {
         "heading": places.hub_names[topic.key],
@@ -177,6 +183,12 @@ def source_page(places: Places, source: Source) -> Page:
         "aliases": [source.title],
         "url": source.url,
     }
+    # Only when the list gives them, so notes of lists without them stay as they were. Labels
+    # are a property, not tags: a tag cannot hold a space ("Google Brain") or be a bare year.
+    if source.links:
+        frontmatter["links"] = list(source.links)
+    if source.labels:
+        frontmatter["labels"] = list(source.labels)
     if topic.tier is not None:
         frontmatter["tier"] = topic.tier
     frontmatter["topic"] = places.wikilink(topic.id)
@@ -223,6 +235,8 @@ def question_page(places: Places, question: Question) -> Page:
     }
     if question.difficulty:
         frontmatter["difficulty"] = question.difficulty
+    if question.group:
+        frontmatter["group"] = question.group
     frontmatter["status"] = settings.question_statuses[0]
     frontmatter["tags"] = ["vaultkit/question"]
     sources = sorted(catalog.sources_of(topic.key), key=lambda pair: role_order(pair[1].role))
@@ -265,6 +279,20 @@ def _role_label(role: object) -> str:
 
 def _level_label(level: object) -> str:
     return level.label if isinstance(level, Level) else "Questions"
+
+
+def _question_group_order(key: object) -> tuple[int, str]:
+    """Levels in study order; `###` groups after them, in list order (the sort is stable)."""
+    level, _ = key if isinstance(key, tuple) else (key, None)
+    return level_order(level)
+
+
+def _question_group_label(key: object) -> str:
+    """A question group's heading on the hub: its level, its `###` group, or both."""
+    level, group = key if isinstance(key, tuple) else (key, None)
+    if not group:
+        return _level_label(level)
+    return f"{_level_label(level)} · {group}" if isinstance(level, Level) else str(group)
 
 
 def _row(

@@ -161,10 +161,11 @@ class _Planner:
         for question in self.catalog.questions:
             if not self._known(question.id, Kind.QUESTION):
                 self._note(question.id, Kind.QUESTION, question_page(places, question))
-        if self.lists is not None:
-            self._file(PurePosixPath(self.settings.reading_list), "list",
-                       self.lists["reading_list"])
-            self._file(PurePosixPath(self.settings.syllabus), "list", self.lists["syllabus"])
+        if self.lists is not None:  # a list init was not given (and has no shipped twin) is absent
+            for name, relative in (("reading_list", self.settings.reading_list),
+                                   ("syllabus", self.settings.syllabus)):
+                if name in self.lists:
+                    self._file(PurePosixPath(relative), "list", self.lists[name])
         text = render_template("vaultkit.toml.j2", settings=self.settings)
         self._file(PurePosixPath(CONFIG_NAME), "settings", text.encode())
         self._file(

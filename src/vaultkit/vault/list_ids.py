@@ -56,15 +56,20 @@ def listed_in_vault(caches: Caches, settings: Settings) -> ListsRead:
 def prime(
     caches: Caches,
     settings: Settings,
-    lists: tuple[tuple[bytes, ReadingList], tuple[bytes, Syllabus]],
+    lists: tuple[tuple[bytes | None, ReadingList], tuple[bytes | None, Syllabus]],
 ) -> None:
-    """Keep what `init` parsed: each list's bytes with what they hold, reading list first.
+    """Keep what `init` parsed: each list's bytes (None for a list the vault does not have)
+    with what they hold, reading list first.
 
     The build that follows then need not parse the vault's lists again, when they hold these
     same bytes (otherwise it just does not find them).
     """
     (reading_bytes, reading), (syllabus_bytes, syllabus) = lists
-    key = _key_of(settings, cache.digest(reading_bytes), cache.digest(syllabus_bytes))
+    key = _key_of(
+        settings,
+        cache.digest(reading_bytes) if reading_bytes is not None else None,
+        cache.digest(syllabus_bytes) if syllabus_bytes is not None else None,
+    )
     caches.keep_lists(key, _found(_catalog(settings, reading, syllabus)))
 
 
@@ -128,9 +133,11 @@ def _key(caches: Caches, settings: Settings) -> str | None:
 
 
 def _key_of(settings: Settings, reading: str | None, syllabus: str | None) -> str:
-    # The lists' paths are in the problems found, so they are in the key too.
+    # The lists' paths are in the problems found, so they are in the key too; `[topics]`
+    # moves questions to other topics, which changes their ids.
+    mapping = [[m.section, m.topic, m.line] for m in settings.topics]
     return cache.key("lists", _parser_digest(), settings.reading_list, reading,
-                     settings.syllabus, syllabus)
+                     settings.syllabus, syllabus, mapping)
 
 
 def _keep(caches: Caches, settings: Settings, key: str | None, found: ListsRead) -> None:
@@ -161,8 +168,10 @@ def _found(catalog: Catalog | None) -> ListsRead:
 
 def _catalog(settings: Settings, reading: ReadingList, syllabus: Syllabus) -> Catalog:
     """The catalog `load_catalog` makes of these lists, their warnings by the lists' paths."""
+    catalog = combine(reading, syllabus, settings.topics)
     warnings = (
         *((settings.reading_list, w) for w in reading.warnings),
         *((settings.syllabus, w) for w in syllabus.warnings),
+        *catalog.warnings,
     )
-    return dataclasses.replace(combine(reading, syllabus), warnings=warnings)
+    return dataclasses.replace(catalog, warnings=warnings)

@@ -47,9 +47,17 @@ def _represent_bare(dumper: yaml.representer.SafeRepresenter, value: _Bare) -> y
     return dumper.represent_scalar(implicit_tag(text), text)
 
 
-# A subclass, so that the representer is ours alone and the library's dumper stays as it is.
+# Subclasses, so that the representer is ours alone and the library's dumpers stay as they are.
 _DUMPER: type[yaml.representer.SafeRepresenter] = type("_Dumper", (SafeDumper,), {})
 _DUMPER.add_representer(_Bare, _represent_bare)
+# libyaml's emitter escapes every character beyond U+FFFF (an emoji: "\U0001F3AF") even with
+# `allow_unicode`; PyYAML's own emitter writes it as itself. It is slower, so it writes only the
+# notes that hold such a character: every other note keeps libyaml's bytes.
+_WIDE_DUMPER: type[yaml.representer.SafeRepresenter] = type(
+    "_WideDumper", (yaml.SafeDumper,), {}
+)
+_WIDE_DUMPER.add_representer(_Bare, _represent_bare)
+_BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")
 _CODEC = _ObsidianLayout()
 
 
@@ -61,7 +69,19 @@ def render_note(properties: Mapping[str, object], body: str) -> str:
     """
     post = Post(body.lstrip("\n"))
     post.metadata.update(properties)  # not as keywords: a property may be named `content`
-    return dumps(post, _CODEC, Dumper=_DUMPER, sort_keys=False, width=2**31 - 1)
+    dumper = _WIDE_DUMPER if _holds_wide(properties) else _DUMPER
+    return dumps(post, _CODEC, Dumper=dumper, sort_keys=False, width=2**31 - 1)
+
+
+def _holds_wide(value: object) -> bool:
+    """True when a key or value, at any depth, holds a character beyond U+FFFF."""
+    if isinstance(value, str):
+        return _BEYOND_BMP.search(value) is not None
+    if isinstance(value, Mapping):
+        return any(_holds_wide(k) or _holds_wide(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_holds_wide(item) for item in value)
+    return False
 
 
 def render_sealed(properties: Mapping[str, object], body: str) -> str:

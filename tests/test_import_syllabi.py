@@ -1,0 +1,162 @@
+"""Question lists of real-world shapes: what a user who imports one expects to find.
+
+The golden files (`fixtures/lists/syllabus-<shape>.expected.json`) pin every field; these tests
+name the promises: which lines are questions, topics and groups, and which are skipped and why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import RunCli
+from vaultkit.lists import parse_syllabus
+from vaultkit.model import Syllabus
+
+FIXTURES = Path(__file__).parent / "fixtures" / "lists"
+
+
+def fixture(shape: str) -> Syllabus:
+    return parse_syllabus((FIXTURES / f"syllabus-{shape}.md").read_text(encoding="utf-8"))
+
+
+def texts(syllabus: Syllabus) -> list[str]:
+    return [q.text for q in syllabus.questions]
+
+
+def warned(syllabus: Syllabus) -> dict[int, str]:
+    return {w.line: w.message for w in syllabus.warnings}
+
+
+@pytest.mark.parametrize(
+    ("shape", "questions", "topics", "groups"),
+    [
+        ("bullets", 8, ["Optimization", "Architectures"], []),
+        ("bank", 9, ["Supervised Learning", "Unsupervised Learning"],
+         ["Linear models", "Trees and ensembles", "Clustering", "Dimensionality reduction"]),
+        ("chapter", 10, ["Basics", "Optimizers"], []),
+        ("blocks", 4, ["Statistics", "Probability"], []),
+    ],
+)
+def test_each_shape_finds_its_questions_topics_and_groups(
+    shape: str, questions: int, topics: list[str], groups: list[str]
+) -> None:
+    """A document title, a table of contents and a tips section are no topics; `###` headings
+    under a numbered section are groups within it."""
+    syllabus = fixture(shape)
+    assert len(syllabus.questions) == questions
+    assert [t.title for t in syllabus.topics] == topics
+    assert list(dict.fromkeys(q.group for q in syllabus.questions if q.group)) == groups
+
+
+def test_emoji_and_bold_headings_give_plain_titles() -> None:
+    """`## 🏗️ Architectures` and `## 1. **Supervised Learning**` name their topics plainly."""
+    assert [t.title for t in fixture("bullets").topics] == ["Optimization", "Architectures"]
+    bank = fixture("bank")
+    assert [(t.number, t.title) for t in bank.topics] == [
+        ("1", "Supervised Learning"), ("2", "Unsupervised Learning"),
+    ]
+    assert [g.title for g in bank.guidance] == [
+        "Machine Learning Question Bank", "Table of Contents", "Practical Tips",
+    ]
+
+
+def test_lazy_numbered_items_are_nested_questions_under_their_group_line() -> None:
+    """`45. Momentum.` then `    46. [E] …`: the numbered lines are questions with the group
+    line as context; the group line is never a question itself."""
+    chapter = fixture("chapter")
+    nested = [(q.context, q.difficulty, q.line) for q in chapter.questions if q.context]
+    assert nested == [
+        ("Batch size.", "E", 10), ("Batch size.", "M", 11),
+        ("Momentum.", "E", 21), ("Momentum.", "M", 22),
+        ("Adaptive methods.", "E", 25), ("Adaptive methods.", "H", 26),
+    ]
+    assert "Why can Nesterov momentum converge faster than classical momentum?" in texts(chapter)
+    assert not {"Momentum.", "Adaptive methods.", "Batch size."} & set(texts(chapter))
+
+
+def test_tasks_are_questions_and_advice_is_skipped_with_a_reason() -> None:
+    """"Implement … from scratch." is a question; "Focus on understanding…" and "Tip: …" are
+    advice, and a bare link is no question: each skipped line says why."""
+    bullets = fixture("bullets")
+    assert "Implement gradient descent with momentum from scratch." in texts(bullets)
+    assert "Design a CNN for 28×28 digit images with under 100k parameters." in texts(bullets)
+    assert warned(bullets) == {
+        16: "study advice, not a question",
+        18: "only a link, not a question",
+        25: "study advice, not a question",
+    }
+    assert [g.title for g in bullets.guidance][-1] == "Study strategy"
+
+
+def test_links_after_a_tip_box_are_not_questions() -> None:
+    """A tip box whose link list falls out of the quote (no `>`) gives warnings, no questions."""
+    chapter = fixture("chapter")
+    assert warned(chapter) == {15: "only a link, not a question", 16: "only a link, not a question"}
+    assert not [q for q in chapter.questions if "example.com" in q.markdown]
+
+
+def test_bold_paragraphs_q_lines_and_question_headings_are_questions() -> None:
+    """`**Bold question?**`, `Q: …` (its `A:` line dropped) and `## Question 3` + text are read;
+    a bold label that asks nothing is skipped with a warning."""
+    bank = fixture("bank")
+    assert [q.text for q in bank.questions if q.group == "Trees and ensembles"] == [
+        "Why do random forests overfit less than a single deep tree?",
+        "Explain gradient boosting to a product manager.",
+        "What is the role of the learning rate in boosting?",
+    ]
+    assert warned(bank) == {30: "bold line is not a question"}
+    blocks = fixture("blocks")
+    assert [(q.topic_key, q.difficulty, q.line) for q in blocks.questions] == [
+        ("statistics", None, 5), ("statistics", "M", 11),
+        ("probability", "H", 17), ("probability", None, 21),
+    ]
+    assert warned(blocks) == {
+        7: "text under a question (an answer?); not imported",
+        23: "question heading with no question",
+    }
+
+
+@pytest.mark.parametrize(
+    ("line", "difficulty"),
+    [
+        ("- [E] What is a gradient?", "E"),
+        ("- [m] What is a gradient?", "M"),
+        ("- [Hard] What is a gradient?", "H"),
+        ("- What is a gradient? (easy)", "E"),
+        ("- (Medium) What is a gradient?", "M"),
+        ("- What is a gradient? ⭐⭐⭐", "H"),
+        ("- ⭐ What is a gradient?", "E"),
+        ("- What is a gradient?", None),
+    ],
+)
+def test_difficulty_tags_are_kept_in_one_vocabulary(line: str, difficulty: str | None) -> None:
+    """Every way of tagging difficulty is kept as `E`, `M` or `H`, and leaves the text clean."""
+    syllabus = parse_syllabus(f"# Calculus\n\n{line}\n")
+    assert [(q.text, q.difficulty) for q in syllabus.questions] == [
+        ("What is a gradient?", difficulty),
+    ]
+
+
+def test_init_writes_group_difficulty_and_emoji_as_written(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """Through `vaultkit init`, a question note carries its group and difficulty, the hub lists
+    questions under their `###` groups, and an emoji is written as the character."""
+    questions = tmp_path / "questions.md"
+    questions.write_text(
+        "# 1. Transformers\n\n### Tokens 🤗\n\n- [M] Why does 🤗 Tokenizers pad on the left?\n",
+        encoding="utf-8",
+    )
+    vault = tmp_path / "vault"
+    result = run_cli("init", vault, "--questions", questions)
+    assert result.exit_code == 0, result.output
+    [note] = (vault / "Questions").rglob("*.md")
+    text = note.read_text(encoding="utf-8")
+    assert "title: Why does 🤗 Tokenizers pad on the left?\n" in text
+    properties = yaml.safe_load(text.split("---\n")[1])
+    assert (properties["difficulty"], properties["group"]) == ("M", "Tokens")
+    hub = (vault / "Topics" / "1 Transformers.md").read_text(encoding="utf-8")
+    assert "\n### Tokens\n- [[" in hub
