@@ -1,6 +1,7 @@
 """Properties of any import: whatever shape a list takes, the vault `init` makes from it has an
-http(s) URL on every source, no id on two notes, and no link that finds no note; or `init`
-refuses the list with one error and writes nothing.
+http(s) URL on every source, no id on two notes, and no link that finds no note, and it holds
+exactly what `init --dry-run --json` promised; or `init` refuses the list with one error and
+writes nothing.
 
 The lists are generated from a seed, mixing the shapes people write (numbered bold entries,
 link bullets with extra links and code spans, link tables, tables of contents, badges, emoji
@@ -9,6 +10,7 @@ headings, question bullets, numbered questions, `Q:` lines, tips) with junk line
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from pathlib import Path
@@ -95,14 +97,27 @@ def test_any_list_makes_a_sound_vault_or_nothing(
     readlist.write_text(_reading_list(rng), encoding="utf-8")
     syllabus.write_text(_syllabus(rng), encoding="utf-8")
     vault = tmp_path / "vault"
+    lists = ("--readlist", readlist, "--questions", syllabus)
+    preview = run_cli("init", vault, *lists, "--dry-run", "--json")
 
-    made = run_cli("init", vault, "--readlist", readlist, "--questions", syllabus)
+    made = run_cli("init", vault, *lists)
 
     if made.exit_code != 0:
         assert made.exit_code == 2, made.output
         assert made.output.count("Error:") == 1, made.output
         assert not vault.exists()
+        assert preview.exit_code == 2
         return
+    promised = json.loads(preview.stdout)
+    created = sorted(str(p.relative_to(vault)) for p in vault.rglob("*")
+                     if p.is_file() and ".vaultkit" not in p.relative_to(vault).parts
+                     and p.parent.name != "Dashboards")
+    assert sorted(promised["files"]["create"]) == created
+    of_kind = Counter(p.get("vaultkit") for p in (split_note(f)[0] for f in notes(vault)
+                      if f.read_text(encoding="utf-8").startswith("---\n")))
+    totals = promised["totals"]
+    assert (totals["sources"], totals["questions"], totals["topics"]) == (
+        of_kind["source"], of_kind["question"], of_kind["topic"])
     properties = {
         path: split_note(path)[0] for path in notes(vault)
         if path.read_text(encoding="utf-8").startswith("---\n")  # the lists have none
