@@ -138,10 +138,9 @@ def init(  # click passes every option by name
 ) -> None:
     """Create a study vault in VAULT from your reading list and question syllabus.
 
-    With no options it uses the vault's own lists (Lists/) if it has them, else the
-    lists that ship with vaultkit. It writes a note per
-    source and per question, a hub note per topic, Home.md, your lists (in Lists/),
-    vaultkit.toml, then builds the dashboards.
+    A list not given is the vault's own (in Lists/) if it has one; the shipped pair is
+    used only when neither is given nor in the vault. It writes a note per source and
+    per question, a hub per topic, Home.md, your lists, vaultkit.toml, the dashboards.
 
     Safe to run again: it only creates what is missing and never changes or deletes
     a note that exists, so your notes and edits always survive.
