@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
@@ -15,6 +14,7 @@ from vaultkit.lists._sections import (
     inline_source,
     inline_tokens,
     is_list,
+    is_web_link,
     line_of,
     list_items,
     node_source,
@@ -88,15 +88,17 @@ def _entry(
     bold = _bold_text(tokens)
     links = _links(tokens)
     line = line_of(item)
-    web = [(href, text, i) for href, text, i in links if _is_web(href) and text]
+    web = [(href, text, i) for href, text, i in links if is_web_link(href) and text]
     if not web:
         label = bold or plain_text(tokens)
-        others = [href for href, _, _ in links if not href.startswith("#") and not _is_web(href)]
+        others = [
+            href for href, _, _ in links if not href.startswith("#") and not is_web_link(href)
+        ]
         if others:
             skipped.append(ListWarning(
                 line, f"entry {label!r}: link {others[0]!r} is not an http(s) URL; skipped"
             ))
-        elif badges := [href for href, text, _ in links if _is_web(href) and not text]:
+        elif badges := [href for href, text, _ in links if is_web_link(href) and not text]:
             skipped.append(ListWarning(
                 line, f"link {badges[0]!r} is around an image or badge, not text; skipped"
             ))
@@ -200,7 +202,7 @@ def table_entries(table: SyntaxTreeNode, warnings: list[ListWarning]) -> list[En
         texts = [plain_text(tokens) for tokens in cells]
         web = [
             (href, text, i) for tokens in cells for href, text, i in _links(tokens)
-            if _is_web(href) and text
+            if is_web_link(href) and text
         ]
         line = line_of(row)
         if not web:
@@ -259,15 +261,6 @@ def _links(tokens: list[Token]) -> list[tuple[str, str, int]]:
         href = str(token.attrs.get("href", ""))
         links.append((href, plain_text(tokens[i + 1:close]), close))
     return links
-
-
-def _is_web(href: str) -> bool:
-    try:
-        parts = urlsplit(href)
-        _ = parts.port  # raises on a malformed port
-    except ValueError:
-        return False
-    return parts.scheme in {"http", "https"} and bool(parts.hostname)
 
 
 def _why(source: str, item: SyntaxTreeNode) -> str:

@@ -8,7 +8,6 @@ it was not one.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 from markdown_it.tree import SyntaxTreeNode
 
@@ -16,6 +15,7 @@ from vaultkit.lists._sections import (
     first_paragraph,
     inline_tokens,
     is_list,
+    is_web_link,
     line_of,
     list_items,
     parse_sections,
@@ -57,7 +57,7 @@ def _reading_blocks(text: str) -> Iterator[ListWarning]:
             str(t.attrs.get("href", "")) for t in inline_tokens(paragraph) if t.type == "link_open"
         ]
         line = line_of(block)
-        if any(_is_web(href) for href in hrefs):
+        if any(is_web_link(href) for href in hrefs):
             continue  # an entry the parser kept, or one it reported itself
         if hrefs:
             yield ListWarning(line, f"{_quoted(paragraph)}: link {hrefs[0]!r} is not http(s)")
@@ -90,10 +90,3 @@ def _quoted(node: SyntaxTreeNode) -> str:
     return repr(text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…")
 
 
-def _is_web(href: str) -> bool:
-    try:
-        parts = urlsplit(href)
-        _ = parts.port  # raises on a malformed port
-    except ValueError:
-        return False
-    return parts.scheme in {"http", "https"} and bool(parts.hostname)

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -211,3 +212,13 @@ def is_decoration(node: SyntaxTreeNode) -> bool:
         or (t.type == "text" and not t.content.strip())
         for t in tokens
     )
+
+
+def is_web_link(href: str) -> bool:
+    """An http(s) URL with a host (and a port, if any, that is a number): what a source needs."""
+    try:
+        parts = urlsplit(href)
+        _ = parts.port  # raises on a malformed port
+    except ValueError:
+        return False
+    return parts.scheme in {"http", "https"} and bool(parts.hostname)
