@@ -147,6 +147,12 @@ def entry_left_the_list(vault: Path) -> None:
          "")
 
 
+def topic_left_the_lists(vault: Path) -> None:
+    (vault / "Topics" / "Gone.md").write_text(
+        "---\nvaultkit: topic\nid: t-gone\ntitle: Gone\n---\n# Gone\n", encoding="utf-8"
+    )
+
+
 KEPT_ASIDE = ("your edits to a generated dashboard, kept aside when vaultkit rewrote it; copy "
               "what you need, then delete this note")
 
@@ -174,6 +180,9 @@ CASES: list[tuple[Callable[[Path], None], list[tuple[str, int | None, str]]]] = 
         (entry_left_the_list, [(TWO, None, "its entry is no longer in Lists/Reading list.md; "
                                            "keep the note, or delete it if you are done with "
                                            "it")]),
+        (topic_left_the_lists, [("Topics/Gone.md", None, "its entry is no longer in Lists/Reading "
+                                 "list.md or Lists/Question syllabus.md; keep the note, or delete "
+                                 "it if you are done with it")]),
 ]
 """Each way to spoil the vault, and exactly the problems it gives: (path, line, message)."""
 

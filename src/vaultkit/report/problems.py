@@ -153,7 +153,8 @@ def _left_the_lists(index: VaultIndex, lists: ListedIds, settings: Settings) -> 
     listed: dict[str, tuple[set[str], str]] = {
         Kind.SOURCE: (set(lists.sources), settings.reading_list),
         Kind.QUESTION: (set(lists.questions), settings.syllabus),
-        Kind.TOPIC: (set(lists.topics), settings.reading_list),
+        # A topic comes from either list: its heading may have left one and not the other.
+        Kind.TOPIC: (set(lists.topics), f"{settings.reading_list} or {settings.syllabus}"),
     }
     unlisted: list[Problem] = []
     for record in index.notes():
