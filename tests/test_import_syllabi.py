@@ -160,3 +160,93 @@ def test_init_writes_group_difficulty_and_emoji_as_written(
     assert (properties["difficulty"], properties["group"]) == ("M", "Tokens")
     hub = (vault / "Topics" / "1 Transformers.md").read_text(encoding="utf-8")
     assert "\n### Tokens\n- [[" in hub
+
+
+def test_advice_words_inside_a_title_name_a_topic(tmp_path: Path, run_cli: RunCli) -> None:
+    """"Search strategies in planning", "3. Sampling strategies" and "References in the reward
+    model" are topics; "Tips and tricks" holding a question is one too; only "Final tips", all
+    advice, is guidance. Advice inside a question section is a skipped line the dry-run shows."""
+    syllabus = fixture("advice-words")
+    assert [(t.number, t.title) for t in syllabus.topics] == [
+        (None, "Search strategies in planning"), ("3", "Sampling strategies"),
+        (None, "References in the reward model"), (None, "Tips and tricks"),
+    ]
+    assert len(syllabus.questions) == 5
+    assert [g.title for g in syllabus.guidance] == [
+        "Reinforcement learning questions", "Final tips",
+    ]
+    assert warned(syllabus) == {17: "study advice, not a question"}
+    source = FIXTURES / "syllabus-advice-words.md"
+    result = run_cli("init", tmp_path / "vault", "--questions", source, "--dry-run", "--verbose")
+    assert result.exit_code == 0, result.output
+    assert "line 17: study advice, not a question" in result.output
+
+
+@pytest.mark.parametrize(
+    ("heading", "item", "found"),
+    [
+        ("## 5. Tips", "- Draw the graph first.", ("topic", "Tips")),
+        ("## 📈 Study tips", "- Draw the graph first.", ("guidance", "Study tips")),
+        ("## Interview strategy", "- Say it out loud.", ("guidance", "Interview strategy")),
+        ("## Further reading", "- Read the survey.", ("guidance", "Further reading")),
+        ("## Study tips", "- Why do residuals help?", ("topic", "Study tips")),
+        ("## Tips", "- [M] Explain dropout.", ("topic", "Tips")),
+        ("## Resources", "- Q: What is a KL divergence?", ("topic", "Resources")),
+        ("## Exploration strategies in RL", "- Compare UCB and Thompson sampling.",
+         ("topic", "Exploration strategies in RL")),
+    ],
+)
+def test_guidance_is_an_unnumbered_advice_title_over_no_questions(
+    heading: str, item: str, found: tuple[str, str]
+) -> None:
+    """A numbered heading is never guidance; an unnumbered one only when its whole title is
+    advice and no item under it reads as a question (`?`, `Q:` or a difficulty tag)."""
+    syllabus = parse_syllabus(f"## 1. Calculus\n\n- What is a gradient?\n\n{heading}\n\n{item}\n")
+    topics = [t.title for t in syllabus.topics][1:]
+    guidance = [g.title for g in syllabus.guidance]
+    expected = ([found[1]], []) if found[0] == "topic" else ([], [found[1]])
+    assert (topics, guidance) == expected
+
+
+def test_a_hint_under_a_lazily_continued_question_is_its_details() -> None:
+    """`    33. [M] Question?` then `        * Hint: …`, both run on into the group line's
+    paragraph: the question's title stops at the hint, which is kept as its details."""
+    lazy = fixture("lazy-groups")
+    [question] = [q for q in lazy.questions if q.line == 6]
+    assert question.text == "Why does inverted dropout rescale during training?"
+    assert question.details == "* Hint: compare the expected activation at train and test time."
+    assert (question.context, question.difficulty) == ("Dropout.", "M")
+
+
+def test_a_group_line_over_shallowly_indented_items_is_context() -> None:
+    """`35. Data augmentation.` then `   36. [M] …`: indented too little to nest in CommonMark,
+    the items are still under the group line, which is context and never a question."""
+    lazy = fixture("lazy-groups")
+    assert [(q.line, q.context) for q in lazy.questions if q.line >= 10] == [
+        (10, "Data augmentation."), (11, "Data augmentation."), (12, ""), (14, "Norm penalties"),
+    ]
+    assert not {"Data augmentation.", "Norm penalties", "Dropout."} & set(texts(lazy))
+    assert len(lazy.questions) == 8
+
+
+def test_question_blocks_belong_to_the_section_above_them() -> None:
+    """`## Linear algebra` then `## Question 1` blocks at the same level: the questions are in
+    Linear algebra, and the document's title becomes no topic."""
+    blocks = fixture("sections-blocks")
+    assert [t.title for t in blocks.topics] == ["Linear algebra", "Calibration", "Experiments"]
+    assert [(q.topic_key, q.difficulty) for q in blocks.questions] == [
+        ("linear-algebra", "E"), ("linear-algebra", "H"), ("calibration", None),
+        ("experiments", "M"),
+    ]
+
+
+def test_heading_decoration_is_dropped_and_inner_emoji_kept() -> None:
+    """A leading or trailing emoji and bold are decoration around a topic's name; an emoji
+    between its words is part of it."""
+    syllabus = parse_syllabus(
+        "## Statistics 📊\n\n- What is a p-value?\n\n## 🧪 **Experiments**\n\n- Why A/B test?\n\n"
+        "## 🤗 Tokenizers and 🤗 Hub\n\n- What is BPE?\n"
+    )
+    assert [t.title for t in syllabus.topics] == [
+        "Statistics", "Experiments", "Tokenizers and 🤗 Hub",
+    ]

@@ -217,7 +217,7 @@ def test_user_edits_survive_and_only_missing_notes_return(
     result = run_cli("init", vault)
 
     assert result.exit_code == 0
-    assert "Created 1 files" in result.stdout
+    assert "Created 1 file in" in result.stdout
     assert dpo.read_text(encoding="utf-8") == edited
     assert not grpo.exists()
     assert moved.is_file()
@@ -463,7 +463,7 @@ def test_imported_lists_replace_the_shipped_ones(
     vault = tmp_path / "v"
     result = run_cli("init", vault, "--readlist", readlist, "--questions", questions)
     assert result.exit_code == 0, result.output
-    assert "2 sources · 2 questions · 1 topics" in result.stdout
+    assert "2 sources · 2 questions · 1 topic\n" in result.stdout
     assert (vault / "Lists" / "Reading list.md").read_bytes() == readlist.read_bytes()
     assert (vault / "Lists" / "Question syllabus.md").read_bytes() == questions.read_bytes()
     ppo = vault / "Sources" / "PPO.md"
@@ -541,8 +541,8 @@ def test_rerun_without_options_uses_the_vaults_own_lists(
     result = run_cli("init", vault)
 
     assert result.exit_code == 0, result.output
-    assert "Created 1 files" in result.stdout
-    assert "2 sources · 2 questions · 1 topics" in result.stdout
+    assert "Created 1 file in" in result.stdout
+    assert "2 sources · 2 questions · 1 topic\n" in result.stdout
     assert ppo.read_bytes() == original
     assert notes_of_kind(vault, "source") == sources
     assert notes(vault) == before

@@ -176,7 +176,7 @@ def _print_init(result: InitResult, found: Structure) -> None:
         click.secho(f"warning: {path}:{warning.line}: {warning.message}", fg="yellow", err=True)
     report = result.report
     click.echo(
-        f"Created {len(report.created)} files in {result.vault}"
+        f"Created {_plural(len(report.created), 'file')} in {result.vault}"
         f" ({len(report.skipped)} already there, left as they are)."
     )
     for line in [totals_line(found), *join_lines(found)]:

@@ -1,6 +1,8 @@
-"""What a line of a question list is: a question (with its difficulty), a tip, or a link.
+"""What a line of a question list is: a question (with its difficulty), a tip, or a link; and
+what a section title or a list says of its section (advice, or questions).
 
-Pure text rules, shared by the syllabus walk; nothing here knows about sections.
+Text rules over lines and block nodes, shared by the syllabus walk; nothing here knows about
+sections.
 """
 
 from __future__ import annotations
@@ -8,6 +10,16 @@ from __future__ import annotations
 import re
 
 from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+
+from vaultkit.lists._sections import (
+    first_paragraph,
+    inline_source,
+    inline_tokens,
+    is_list,
+    list_items,
+    plain_text,
+)
 
 DIFFICULTIES = ("E", "M", "H")
 """The one vocabulary difficulties are kept in: easy, medium, hard, as interview books tag them
@@ -108,3 +120,77 @@ def _own_words(token: Token) -> bool:
     if token.type in {"code_inline", "image"}:
         return True
     return token.type == "text" and bool(token.content.strip(" ,;-–—·|"))
+
+
+# A section that introduces the list: its title starts so ("How to Use These Questions").
+_INTRO = re.compile(
+    r"^(how to\b|about\b|introduction|preface|notes?\b|(table of )?contents$|licen[cs]e$"
+    r"|contribut)",
+    re.IGNORECASE,
+)
+# A closing "Study strategy" / "Final tips" section advises, but only when its whole title says
+# so: "Exploration strategies in RL" or "References and citations" name a topic.
+_ADVICE_TITLE = re.compile(
+    r"^(?:(?:study|interview|final|general|practical|practice|prep|preparation|some|more|useful"
+    r"|extra|additional|quick|top|my|our)\s+)*"
+    r"(?:tips?|tricks|strateg(?:y|ies)|advice|resources|further reading|references)"
+    r"(?:\s+(?:and|&)\s+(?:tips|tricks|advice|resources|strateg(?:y|ies)|references))?[\s:!.]*$",
+    re.IGNORECASE,
+)
+# A line of a lazy continuation that starts a numbered item ("26. [E] Question").
+_LAZY_ITEM = re.compile(r"^\s*\d+[.)]\s+(\S.*)$")
+# A bullet line inside such a continuation ("* Hint: …").
+_LAZY_BULLET = re.compile(r"^\s*[-*+]\s+\S")
+
+
+def advice_title(title: str) -> bool:
+    """True for the title of an intro or advice section ("How to use this list", "Study tips");
+    a title that merely holds such a word ("Exploration strategies in RL") names a topic."""
+    return bool(_INTRO.search(title) or _ADVICE_TITLE.match(title))
+
+
+def reads_as_question(node: SyntaxTreeNode) -> bool:
+    """True for a list holding an item that ends in `?` or carries a `Q:` or difficulty tag, or
+    for such a `Q:` or bold paragraph; links (a table of contents) and prose never count."""
+    if node.type == "paragraph":
+        markdown = inline_source(node).strip()
+        found = q_line(markdown) or bold_line(markdown)
+        return found is not None and _tagged_or_asks(found)
+    if not is_list(node):
+        return False
+    for item in list_items(node):
+        paragraph = first_paragraph(item)
+        if paragraph is not None and only_links(inline_tokens(paragraph)) is None:
+            markdown = inline_source(paragraph).strip()
+            if q_line(markdown) or _tagged_or_asks(plain_text(inline_tokens(paragraph))):
+                return True
+        if any(reads_as_question(child) for child in item.children if is_list(child)):
+            return True
+    return False
+
+
+def _tagged_or_asks(text: str) -> bool:
+    difficulty, bare = split_difficulty(text)
+    return difficulty is not None or bare.rstrip().endswith("?")
+
+
+def lazy_items(markdown: str) -> tuple[str, list[tuple[int, str, tuple[int, int] | None]]] | None:
+    """The group line and each numbered line after it when a paragraph runs on into numbered
+    items: (line offset, text, offsets of the bullet lines under it, the question's details);
+    None for an ordinary paragraph."""
+    lines = markdown.splitlines()
+    starts = [n for n, line in enumerate(lines) if n and _LAZY_ITEM.match(line)]
+    if not starts:
+        return None
+    pieces: list[tuple[int, str, tuple[int, int] | None]] = []
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        match = _LAZY_ITEM.match(lines[start])
+        assert match is not None  # found by the same pattern above
+        # "        * Hint: …" under a lazy item runs on into its paragraph too: it is the
+        # question's details, as a nested item's would be, not part of its title.
+        bullet = next((k for k in range(start + 1, end) if _LAZY_BULLET.match(lines[k])), end)
+        rest = (line.strip() for line in lines[start + 1:bullet])
+        hint = (bullet, end) if bullet < end else None
+        pieces.append((start, " ".join((match.group(1), *rest)), hint))
+    return " ".join(line.strip() for line in lines[: starts[0]]), pieces

@@ -15,7 +15,9 @@ The shapes are read by one walk over the heading tree:
 - difficulty tags (`[E]`, `(easy)`, `⭐⭐`) are kept in one vocabulary, `E`/`M`/`H`.
 
 Text before the first heading, a table of contents, and sections such as "How to Use These
-Questions" or "Study strategy" are guidance; tips and bare links are skipped with a warning.
+Questions" or "Study strategy" are guidance, when unnumbered, titled so as a whole ("Exploration
+strategies in RL" is a topic) and holding nothing that reads as a question; tips and bare links
+are skipped with a warning.
 """
 
 from __future__ import annotations
@@ -28,10 +30,13 @@ from markdown_it.tree import SyntaxTreeNode
 from vaultkit.lists._marks import GUIDANCE, TOPIC
 from vaultkit.lists._questions import (
     advice,
+    advice_title,
     asks,
     bold_line,
+    lazy_items,
     only_links,
     q_line,
+    reads_as_question,
     split_difficulty,
 )
 from vaultkit.lists._sections import (
@@ -48,6 +53,7 @@ from vaultkit.lists._sections import (
     plain_text,
     preamble,
     section_body,
+    source_lines,
     undecorated,
 )
 from vaultkit.model import (
@@ -66,17 +72,8 @@ _LEVELS = (
     (Level.DEEP, re.compile(r"\b(deep (understanding|dive)|advanced|in[- ]depth)\b", re.I)),
     (Level.INTERVIEW, re.compile(r"\b(interview\w*|real[- ]world|scenarios?)\b", re.I)),
 )
-_GUIDANCE = re.compile(
-    r"^(how to\b|about\b|introduction|preface|notes?\b|tips\b|(table of )?contents$|licen[cs]e$"
-    r"|contribut)"
-    # A closing "Study strategy" / "Final tips" section advises; it lists no questions.
-    r"|\b(tips|strateg(y|ies)|advice|resources|further reading|references)\b",
-    re.IGNORECASE,
-)
 # "## Question 12" (or "Q12: text"): a heading over one question, not a topic.
 _QUESTION_HEADING = re.compile(r"^(?:question|q)\s*#?\s*\d+\s*[:.)]?\s*(.*)$", re.IGNORECASE)
-# A line of a lazy continuation that starts a numbered item ("26. [E] Question").
-_LAZY_ITEM = re.compile(r"^\s*\d+[.)]\s+(\S.*)$")
 
 
 @dataclass(slots=True)
@@ -131,32 +128,53 @@ def parse(text: str) -> Syllabus:
     )
 
 
-def _visit(section: Section, walk: _Walk) -> None:
+def _visit(section: Section, walk: _Walk) -> _Slot | None:
+    """Read a section and its sub-sections; its slot, or None when it is guidance."""
     title = undecorated(section.title)
-    if section.mark == GUIDANCE or (section.mark != TOPIC and _GUIDANCE.search(title)):
+    if _is_guidance(section, walk.lines):
         body = section_body(section, walk.lines)
         if body:
             walk.guidance.append((_full_title(section, title), body))
-        return
+        return None
     slot = _Slot(section, title)
     at = len(walk.guidance)
     _collect(section, _Place(slot), walk)
+    # A `## Question 3` block belongs to the section above it: a sibling heading over nothing
+    # but question blocks ("## Probability") names their topic, not the document's title.
+    above = _Place(slot)
     for child in section.children:
         level = _level_of(child)
         if level is not None:
-            _collect_tree(child, _Place(slot, level), walk)
+            above = _Place(slot, level)
+            _collect_tree(child, above, walk)
         elif _QUESTION_HEADING.match(child.full_title):
-            _question_block(child, _Place(slot), walk)
+            _question_block(child, above, walk)
         elif (section.mark == TOPIC and child.mark != TOPIC) or (
             section.number is not None and child.number is None
-            and not _GUIDANCE.search(undecorated(child.title))
+            and not _is_guidance(child, walk.lines)
         ):
-            _collect_tree(child, _Place(slot, group=undecorated(child.title)), walk)
-        else:
-            _visit(child, walk)
+            above = _Place(slot, group=undecorated(child.title))
+            _collect_tree(child, above, walk)
+        elif (child_slot := _visit(child, walk)) is not None:
+            above = _Place(child_slot)
     if slot.topic is None and (prose := _prose(section, walk)):
         # A heading over topics (the document's title, a part) that says something.
         walk.guidance.insert(at, (_full_title(section, title), prose))
+    return slot
+
+
+def _is_guidance(section: Section, lines: list[str]) -> bool:
+    """A section of advice for Home: marked so, or unnumbered with an intro or advice title
+    ("How to use this list", "📈 Study strategy") and holding no item that reads as a question;
+    a `topic` mark or a section number says it is a topic."""
+    if section.mark is not None:
+        return section.mark == GUIDANCE
+    if section.number is not None:
+        return False
+    title = undecorated(section.title)
+    if not advice_title(title):
+        return False
+    return not any(reads_as_question(node) for sub in section.walk() for node in sub.blocks)
 
 
 def _collect_tree(section: Section, place: _Place, walk: _Walk) -> None:
@@ -203,28 +221,42 @@ def _question_block(section: Section, place: _Place, walk: _Walk) -> None:
 
 
 def _items(node: SyntaxTreeNode, place: _Place, context: str, walk: _Walk) -> None:
+    # Group lines over items indented too little to nest: (source indent, context under it).
+    groups: list[tuple[int, str]] = []
     for item in list_items(node):
         paragraph = first_paragraph(item)
         markdown = inline_source(paragraph).strip() if paragraph else ""
         tokens = inline_tokens(paragraph) if paragraph else []
         nested = [child for child in item.children if is_list(child)]
-        lazy = _lazy_items(markdown)
+        indent = _indent(item, walk.lines)
+        while groups and groups[-1][0] >= indent:
+            groups.pop()
+        inside = groups[-1][1] if groups else context
+        lazy = lazy_items(markdown)
         if lazy:
             # "43. Group line." with "    26. [E] Question" under it: CommonMark reads the
             # numbered lines as the group's paragraph; the author meant nested questions.
             group_line, pieces = lazy
-            inner = _join(context, inline_plain(group_line))
-            for offset, piece in pieces:
-                _ask(piece, place, line_of(item) + offset, walk, context=inner)
+            inner = _join(inside, inline_plain(group_line))
+            first = item.map[0] if item.map else 0
+            for offset, piece, hint in pieces:
+                details = source_lines(walk.lines, first + hint[0], first + hint[1]) if hint else ""
+                _ask(piece, place, first + 1 + offset, walk, context=inner, details=details)
             for child in nested:
                 _items(child, place, inner, walk)
             continue
         text = plain_text(tokens)
         difficulty, bare = split_difficulty(text)
-        if nested and difficulty is None and not bare.rstrip().endswith("?"):
+        is_group = difficulty is None and not bare.rstrip().endswith("?")
+        if is_group and nested:
             # A group line ("Learning rate.") is context for the questions under it.
             for child in nested:
-                _items(child, place, _join(context, text), walk)
+                _items(child, place, _join(inside, text), walk)
+            continue
+        if is_group and not only_links(tokens) and _deeper_next(node, item, indent, walk.lines):
+            # "44. Group." then "   29. [M] Question?": indented too little to nest in
+            # CommonMark, the items are siblings, but the author meant them under the group.
+            groups.append((indent, _join(inside, text)))
             continue
         if why := only_links(tokens):
             walk.warnings.append(ListWarning(line_of(item), why))
@@ -234,25 +266,25 @@ def _items(node: SyntaxTreeNode, place: _Place, context: str, walk: _Walk) -> No
             details = "\n".join(node_source(walk.lines, n) for n in nested)
             _ask(
                 q_line(markdown) or markdown, place, line_of(item), walk,
-                context=context, details=details,
+                context=inside, details=details,
             )
 
 
-def _lazy_items(markdown: str) -> tuple[str, list[tuple[int, str]]] | None:
-    """The group line and each numbered line after it (line offset, text) when a paragraph
-    runs on into numbered items; None for an ordinary paragraph."""
-    lines = markdown.splitlines()
-    starts = [n for n, line in enumerate(lines) if n and _LAZY_ITEM.match(line)]
-    if not starts:
-        return None
-    pieces: list[tuple[int, str]] = []
-    for n, start in enumerate(starts):
-        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
-        match = _LAZY_ITEM.match(lines[start])
-        assert match is not None  # found by the same pattern above
-        rest = (line.strip() for line in lines[start + 1:end])
-        pieces.append((start, " ".join((match.group(1), *rest))))
-    return " ".join(line.strip() for line in lines[: starts[0]]), pieces
+def _indent(item: SyntaxTreeNode, lines: list[str]) -> int:
+    """The item's marker column in the source."""
+    if item.map is None or item.map[0] >= len(lines):
+        return 0
+    line = lines[item.map[0]]
+    return len(line) - len(line.lstrip())
+
+
+def _deeper_next(node: SyntaxTreeNode, item: SyntaxTreeNode, indent: int, lines: list[str]) -> bool:
+    """True when the numbered item after `item` in the list is indented further in the source."""
+    if node.type != "ordered_list":
+        return False
+    items = list_items(node)
+    at = items.index(item)
+    return at + 1 < len(items) and _indent(items[at + 1], lines) > indent
 
 
 def _ask(

@@ -122,7 +122,7 @@ def preview(found: Structure, report: CreationReport, vault: Path, *, verbose: b
     return [
         *(f"create  {planned.path}" for planned in report.created),
         *(f"skip    {planned.path} (exists as {planned.existing})" for planned in report.skipped),
-        f"Would create {len(report.created)} files in {vault}"
+        f"Would create {_count(len(report.created), 'file')} in {vault}"
         f" ({len(report.skipped)} already there, left as they are).",
         totals_line(found),
         "",
@@ -132,10 +132,12 @@ def preview(found: Structure, report: CreationReport, vault: Path, *, verbose: b
 
 
 def totals_line(found: Structure) -> str:
-    """`  63 sources · 84 questions · 23 topics`."""
-    return (
-        f"  {found.sources} sources · {found.questions} questions · {len(found.topics)} topics"
-    )
+    """`  63 sources · 84 questions · 23 topics` (`1 source`, in the singular)."""
+    return "  " + " · ".join((
+        _count(found.sources, "source"),
+        _count(found.questions, "question"),
+        _count(len(found.topics), "topic"),
+    ))
 
 
 def join_lines(found: Structure) -> list[str]:

@@ -15,6 +15,7 @@ from vaultkit.config import Settings
 from vaultkit.model import (
     Catalog,
     Dashboard,
+    Heading,
     Kind,
     Level,
     Question,
@@ -102,24 +103,43 @@ def home_page(places: Places) -> Page:
     })
 
 
+QUESTION_LIST_HEADING = "From the question list"
+"""Home's heading over the topics only the question list has, when there is a reading list."""
+
+
 def _topic_rows(places: Places, origin: PurePosixPath) -> list[dict[str, object]]:
-    """Home's outline: each group heading once, where its first topic is, then the topics."""
+    """Home's outline: each group heading once, where its first topic is, then the topics.
+
+    A topic sits under the list's own grouping headings; a topic only the question list has
+    (it joined no reading topic) sits under `QUESTION_LIST_HEADING` then its own list's headings,
+    so it never reads as part of a reading-list group.
+    """
     catalog = places.catalog
+    own = {join.topic_key for join in catalog.joins if join.how == "none"}
+    # With no reading topics every topic is the question list's: no heading needs to say so.
+    mark = bool(own) and any(topic.key not in own for topic in catalog.topics)
     rows: list[dict[str, object]] = []
-    shown: tuple[str, ...] = ()
+    shown: tuple[str | None, ...] = ()
     for topic in catalog.topics:
-        path = tuple(h.title for h in topic.context)
+        path = topic.context
+        if mark and topic.key in own:
+            path = (Heading(QUESTION_LIST_HEADING), *path)
+        titles = tuple(h.title for h in path)
         common = next(
-            (i for i, (a, b) in enumerate(zip(path, shown, strict=False)) if a != b),
-            min(len(path), len(shown)),
+            (i for i, (a, b) in enumerate(zip(titles, shown, strict=False)) if a != b),
+            min(len(titles), len(shown)),
         )
         for depth in range(common, len(path)):
-            heading = topic.context[depth]
+            heading = path[depth]
             rows.append(_row(heading=heading.title, depth=depth + 3, intro=heading.intro))
         if not path and shown:
-            # An ungrouped topic after grouped ones would read as part of the last group.
+            # An ungrouped topic after grouped ones would read as part of the last group: it
+            # gets a heading of its own title, and so does each ungrouped topic after it (None
+            # matches no heading, so a group after it shows its headings again).
             rows.append(_row(heading=topic.title, depth=3, intro=topic.intro))
-        shown = path
+            shown = (None,)
+        else:
+            shown = titles
         sources = len(catalog.sources_of(topic.key))
         questions = len(catalog.questions_of(topic.key))
         counts = _counts(sources, questions) + (" · optional" if topic.optional else "")
