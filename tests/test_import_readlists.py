@@ -10,7 +10,8 @@ from pathlib import Path
 
 from tests.conftest import RunCli
 from tests.helpers import notes_of_kind, split_note
-from vaultkit.lists import parse_reading_list
+from vaultkit.lists import parse_reading_list, parse_syllabus
+from vaultkit.lists.joins import combine
 from vaultkit.model import ReadingList, Source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lists"
@@ -158,3 +159,21 @@ def test_shipped_sources_get_no_links_or_labels(seed_vault: Path) -> None:
         front = split_note(path)[0]
         assert "links" not in front
         assert "labels" not in front
+
+
+def test_topic_titles_drop_edge_emoji_as_the_question_list_does() -> None:
+    """`## 1. Supervised learning 🎯` is the topic "Supervised learning", so it joins the
+    question list's `## 1. **Supervised Learning** 📊` by title as well as by number."""
+    reading = parse_reading_list(
+        "## 1. Supervised learning 🎯\n\n- [Trees](https://a.example/trees)\n\n"
+        "## 2. 🧠 Neural nets\n\n- [Backprop](https://a.example/backprop)\n"
+    )
+    assert [t.title for t in reading.topics] == ["Supervised learning", "Neural nets"]
+    syllabus = parse_syllabus(
+        "## 7. **Supervised Learning** 📊\n\n- What is a decision tree?\n\n"
+        "## 9. Neural nets\n\n- Why does backprop work?\n"
+    )
+    joined = combine(reading, syllabus)
+    assert [(j.topic_key, j.how) for j in joined.joins] == [
+        (reading.topics[0].key, "title"), (reading.topics[1].key, "title"),
+    ]

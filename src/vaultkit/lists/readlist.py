@@ -33,6 +33,7 @@ from vaultkit.lists._sections import (
     parse_sections,
     preamble,
     section_body,
+    undecorated,
 )
 from vaultkit.model import (
     Guidance,
@@ -173,7 +174,7 @@ def _topic(section: Section, context: tuple[Section, ...], walk: _Walk) -> Topic
     path = [*context, section]
     heading_texts = [s.full_title for s in path]
     tiers = [int(m.group(1)) for t in heading_texts if (m := _TIER.search(t))]
-    title = section.title or "Reading list"
+    title = undecorated(section.title) or "Reading list"  # as the question list's titles
     base_key = slug(title)  # not the number: renumbering a section must not make it another
     return Topic(
         key=walk.keys.claim(base_key),
