@@ -52,14 +52,15 @@ def test_each_shape_finds_its_questions_topics_and_groups(
 
 
 def test_emoji_and_bold_headings_give_plain_titles() -> None:
-    """`## 🏗️ Architectures` and `## 1. **Supervised Learning**` name their topics plainly."""
+    """`## 🏗️ Architectures` and `## 1. **Supervised Learning**` name their topics plainly; a
+    table of contents is not guidance either (its `#anchor` links would be dead on Home)."""
     assert [t.title for t in fixture("bullets").topics] == ["Optimization", "Architectures"]
     bank = fixture("bank")
     assert [(t.number, t.title) for t in bank.topics] == [
         ("1", "Supervised Learning"), ("2", "Unsupervised Learning"),
     ]
     assert [g.title for g in bank.guidance] == [
-        "Machine Learning Question Bank", "Table of Contents", "Practical Tips",
+        "Machine Learning Question Bank", "Practical Tips",
     ]
 
 

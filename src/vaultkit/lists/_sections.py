@@ -222,3 +222,12 @@ def is_web_link(href: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in {"http", "https"} and bool(parts.hostname)
+
+
+_BOILERPLATE = re.compile(r"^(table of )?contents$|^licen[cs]e$|^contribut", re.IGNORECASE)
+
+
+def is_boilerplate(title: str) -> bool:
+    """A section no study needs on Home: a table of contents (its `#anchor` links are dead
+    there), a license, how to contribute. `title` without its decoration."""
+    return bool(_BOILERPLATE.match(title))

@@ -27,6 +27,7 @@ from vaultkit.lists._marks import GUIDANCE, TOPIC
 from vaultkit.lists._readentries import Entry, list_entries, table_entries
 from vaultkit.lists._sections import (
     Section,
+    is_boilerplate,
     is_decoration,
     is_list,
     node_source,
@@ -56,7 +57,6 @@ _OPTIONAL = re.compile(r"\boptional\b", re.IGNORECASE)
 # Emoji and marks before a heading's words: "📋 Contents".
 _LEAD_DECORATION = re.compile(r"^[^\w(]+")
 # Sections that advise rather than list, kept out of the home note when they hold no prose.
-_BOILERPLATE = re.compile(r"^(table of )?contents$|^licen[cs]e$|^contribut", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -234,7 +234,7 @@ def _guidance(root: Section, walk: _Walk) -> list[Guidance]:
     def visit(section: Section) -> None:
         if section.level > 0 and not has_entries(section):
             body = section_body(section, walk.lines)
-            if body and not _BOILERPLATE.match(_LEAD_DECORATION.sub("", section.title)):
+            if body and not is_boilerplate(_LEAD_DECORATION.sub("", section.title)):
                 guidance.append(Guidance(section.full_title, body))
             return
         intro = preamble(section, walk.lines) if section.level == 0 else ""

@@ -45,6 +45,7 @@ from vaultkit.lists._sections import (
     inline_plain,
     inline_source,
     inline_tokens,
+    is_boilerplate,
     is_list,
     line_of,
     list_items,
@@ -133,7 +134,7 @@ def _visit(section: Section, walk: _Walk) -> _Slot | None:
     title = undecorated(section.title)
     if _is_guidance(section, walk.lines):
         body = section_body(section, walk.lines)
-        if body:
+        if body and not is_boilerplate(title):
             walk.guidance.append((_full_title(section, title), body))
         return None
     slot = _Slot(section, title)
