@@ -100,8 +100,8 @@ def test_links_after_a_tip_box_are_not_questions() -> None:
 
 
 def test_bold_paragraphs_q_lines_and_question_headings_are_questions() -> None:
-    """`**Bold question?**`, `Q: …` (its `A:` line dropped) and `## Question 3` + text are read;
-    a bold label that asks nothing is skipped with a warning."""
+    """`**Bold question?**`, `Q: …` (its `A:` line kept as details) and `## Question 3` + text
+    are read; a bold label that asks nothing is skipped with a warning."""
     bank = fixture("bank")
     assert [q.text for q in bank.questions if q.group == "Trees and ensembles"] == [
         "Why do random forests overfit less than a single deep tree?",
@@ -250,4 +250,102 @@ def test_heading_decoration_is_dropped_and_inner_emoji_kept() -> None:
     )
     assert [t.title for t in syllabus.topics] == [
         "Statistics", "Experiments", "Tokenizers and 🤗 Hub",
+    ]
+
+
+def questions_of(text: str) -> list[tuple[str, str, str]]:
+    """(text, context, details) of each question the list gives."""
+    return [(q.text, q.context, q.details) for q in parse_syllabus(text).questions]
+
+
+def test_a_bold_question_keeps_its_second_line_as_details() -> None:
+    """`**What is precision?**` with a line right under it is a question, not prose."""
+    found = questions_of(
+        "## Evaluation\n\n**What is precision?**\nThink about false positives.\n\n"
+        "**What is recall?** (easy)\n"
+    )
+    assert found == [
+        ("What is precision?", "", "Think about false positives."),
+        ("What is recall?", "", ""),
+    ]
+
+
+def test_nothing_after_a_question_block_vanishes() -> None:
+    """A bullet under a `## Question 2` block is one more question of the topic above."""
+    syllabus = parse_syllabus(
+        "## Evaluation\n\n- What is precision?\n\n## Question 2\n\n**What is recall?**\n\n"
+        "- What is a validation set?\n"
+    )
+    assert texts(syllabus) == [
+        "What is precision?", "What is recall?", "What is a validation set?",
+    ]
+    assert [t.title for t in syllabus.topics] == ["Evaluation"]
+
+
+def test_a_task_over_deeper_items_is_the_question_and_they_its_details() -> None:
+    """`Define F1.` under a group line, with a sub-item and a hint under it: the task is the
+    question, never the hint."""
+    found = questions_of(
+        "## Metrics\n\n1. Metrics\n   - Define F1.\n      - Sub: derive it from precision and"
+        " recall.\n         - Hint: harmonic mean.\n"
+    )
+    assert found == [(
+        "Define F1.", "Metrics",
+        "- Sub: derive it from precision and recall.\n   - Hint: harmonic mean.",
+    )]
+
+
+def test_a_q_line_right_under_a_bullet_is_a_question_of_its_own() -> None:
+    """CommonMark glues `Q: …` onto the bullet above it (a lazy continuation)."""
+    found = questions_of(
+        "## Optimization\n\n- Explain Nesterov momentum.\nQ: Why normalise inputs?\n"
+    )
+    assert [text for text, _, _ in found] == ["Explain Nesterov momentum.", "Why normalise inputs?"]
+
+
+def test_tips_under_a_tips_title_or_group_line_are_no_questions() -> None:
+    """Advice under "Tips for…" or a `Tips:` group line is skipped with a reason; the real
+    questions there stay questions."""
+    syllabus = parse_syllabus(
+        "## Tips for the interview\n\n- What is a confusion matrix?\n- Why does F1 ignore true"
+        " negatives?\n- Draw the matrix first.\n\n## Metrics\n\n- Tips:\n  - Draw the curve"
+        " before you compute.\n  - What is AUC?\n"
+    )
+    assert texts(syllabus) == [
+        "What is a confusion matrix?", "Why does F1 ignore true negatives?", "What is AUC?",
+    ]
+    assert warned(syllabus) == {5: "a tip under a tips heading", 10: "a tip under a tips heading"}
+
+
+def test_a_how_to_section_of_mostly_advice_is_guidance_with_every_line() -> None:
+    """One question among the advice does not make "How to use this list" a topic."""
+    syllabus = parse_syllabus(
+        "## Evaluation\n\n- What is recall?\n\n## How to use this list\n\n- Go through one topic"
+        " a day.\n- Say the answer out loud.\n- Is it fine to skip a topic?\n"
+    )
+    assert texts(syllabus) == ["What is recall?"]
+    [guidance] = syllabus.guidance
+    assert guidance.title == "How to use this list"
+    assert "- Say the answer out loud." in guidance.markdown
+    assert "- Is it fine to skip a topic?" in guidance.markdown
+
+
+def test_a_checkbox_is_no_part_of_the_title() -> None:
+    """`- [ ] What is…?` / `- [x] Explain…`: the box is the reader's progress."""
+    syllabus = parse_syllabus(
+        "## Evaluation\n\n- [ ] What is precision?\n- [x] Explain ROC curves.\n"
+    )
+    assert texts(syllabus) == ["What is precision?", "Explain ROC curves."]
+    assert [q.markdown for q in syllabus.questions] == texts(syllabus)
+
+
+def test_a_bold_q_line_is_plain_and_its_answer_is_kept_as_details() -> None:
+    """`**Q1. What is precision?**` has no stray `**`; `A:`/`Answer:` lines are details."""
+    found = questions_of(
+        "## Evaluation\n\n**Q1. What is precision?**\nA: TP over TP plus FP.\n\n"
+        "Q: What is recall?\n\nAnswer: TP over TP plus FN.\n"
+    )
+    assert found == [
+        ("What is precision?", "", "A: TP over TP plus FP."),
+        ("What is recall?", "", "Answer: TP over TP plus FN."),
     ]

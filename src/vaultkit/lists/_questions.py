@@ -1,8 +1,9 @@
 """What a line of a question list is: a question (with its difficulty), a tip, or a link; and
 what a section title or a list says of its section (advice, or questions).
 
-Text rules over lines and block nodes, shared by the syllabus walk; nothing here knows about
-sections.
+Text rules over lines, block nodes and headings (the level a heading names, how deep an item
+is indented), shared by the syllabus walk; the walk itself, and where questions land, is in
+`syllabus`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from vaultkit.lists._sections import (
+    Section,
     first_paragraph,
     inline_source,
     inline_tokens,
@@ -20,6 +22,7 @@ from vaultkit.lists._sections import (
     list_items,
     plain_text,
 )
+from vaultkit.model import Level
 
 DIFFICULTIES = ("E", "M", "H")
 """The one vocabulary difficulties are kept in: easy, medium, hard, as interview books tag them
@@ -50,6 +53,13 @@ _ADVICE = re.compile(
 _Q_PREFIX = re.compile(r"^\s*(?:\*\*)?Q\s*\d*\s*[:.)](?:\*\*)?\s*", re.IGNORECASE)
 _A_LINE = re.compile(r"^\s*(?:\*\*)?(?:A|Answer)\s*\d*\s*[:.)]", re.IGNORECASE)
 _BOLD = re.compile(r"^\*\*(?!\*)(.+?)\*\*$")
+# A task-list box (`- [ ] What is…?`, `- [x] Explain…`): the reader's progress, not the title.
+_BOX = re.compile(r"^\[[ xX]\]\s+")
+
+
+def unboxed(text: str) -> str:
+    """The item's text without a leading task-list box."""
+    return _BOX.sub("", text, count=1)
 
 
 def split_difficulty(text: str) -> tuple[str | None, str]:
@@ -74,16 +84,50 @@ def advice(text: str) -> bool:
 
 
 def q_line(markdown: str) -> str | None:
-    """The question of a `Q: …` paragraph (its `A: …` lines dropped), or None."""
-    match = _Q_PREFIX.match(markdown)
-    if match is None:
+    """The question of a `Q: …` paragraph (its `A: …` lines left out), or None."""
+    found = q_paragraph(markdown)
+    return found[0] if found else None
+
+
+def q_paragraph(markdown: str) -> tuple[str, str] | None:
+    """(question, details) of a `Q: …` paragraph: the `A: …`/`Answer: …` lines after it are
+    its details, kept rather than dropped; None for any other paragraph."""
+    lines = markdown.splitlines()
+    bold = bold_line(lines[0]) if lines else None
+    head = _Q_PREFIX.match(bold) if bold else None
+    if bold and head:
+        # `**Q1. What is precision?**`: the bold wraps the prefix too.
+        kept, rest = [bold[head.end():]], lines[1:]
+    elif (match := _Q_PREFIX.match(markdown)) is not None:
+        kept, rest = [], markdown[match.end():].splitlines()
+    else:
         return None
-    kept: list[str] = []
-    for line in markdown[match.end():].splitlines():
-        if _A_LINE.match(line):
-            break
-        kept.append(line.strip())
-    return " ".join(kept).strip() or None
+    answer = next((n for n, line in enumerate(rest) if _A_LINE.match(line)), len(rest))
+    kept += (line.strip() for line in rest[:answer])
+    question = " ".join(kept).strip()
+    return (question, "\n".join(rest[answer:]).strip()) if question else None
+
+
+def answer_line(markdown: str) -> bool:
+    """True for an `A: …` / `Answer: …` paragraph, the answer to the question before it."""
+    return _A_LINE.match(markdown) is not None
+
+
+def question_lines(markdown: str) -> list[tuple[int, str]]:
+    """The paragraph split where a `Q:` line starts, each part with its line offset: an item
+    with a `Q:` line right under it holds two questions (CommonMark glues them together)."""
+    lines = markdown.splitlines()
+    starts = [0, *(n for n, line in enumerate(lines) if n and _Q_PREFIX.match(line))]
+    ends = [*starts[1:], len(lines)]
+    return [(a, "\n".join(lines[a:b])) for a, b in zip(starts, ends, strict=True)]
+
+
+def bold_paragraph(markdown: str) -> tuple[str, str] | None:
+    """(question, details) of a paragraph whose first line is one bold phrase: the lines after
+    it are its details ("Think about false positives."); None for any other paragraph."""
+    first, _, rest = markdown.partition("\n")
+    found = bold_line(first)
+    return (found, rest.strip()) if found else None
 
 
 def bold_line(markdown: str) -> str | None:
@@ -143,10 +187,57 @@ _LAZY_ITEM = re.compile(r"^\s*\d+[.)]\s+(\S.*)$")
 _LAZY_BULLET = re.compile(r"^\s*[-*+]\s+\S")
 
 
+# A title or group line that opens with tips ("Tips for the interview", "Tips:").
+_TIPS = re.compile(
+    r"^(?:(?:study|interview|final|general|practical|quick|some|more|a few)\s+)*"
+    r"(?:tips?|tricks|advice)\b",
+    re.IGNORECASE,
+)
+
+
 def advice_title(title: str) -> bool:
-    """True for the title of an intro or advice section ("How to use this list", "Study tips");
-    a title that merely holds such a word ("Exploration strategies in RL") names a topic."""
-    return bool(_INTRO.search(title) or _ADVICE_TITLE.match(title))
+    """True for the title of an intro or advice section ("How to use this list", "Study tips",
+    "Tips for the interview"); a title that merely holds such a word ("Exploration strategies
+    in RL") names a topic."""
+    return bool(_INTRO.search(title) or _ADVICE_TITLE.match(title) or tips_title(title))
+
+
+def tips_title(title: str) -> bool:
+    """True for a title or group line that opens with tips ("Tips for…", "Tips:"): the items
+    under it that do not ask (`?`, a tag) are advice, not questions."""
+    return _TIPS.match(title) is not None
+
+
+def mostly_questions(nodes: list[SyntaxTreeNode]) -> bool:
+    """True when more than half of the items and bold or `Q:` paragraphs among `nodes` read
+    as questions: a how-to or tips section with one question among its advice is guidance."""
+    asking, total = 0, 0
+    for node in nodes:
+        if node.type == "paragraph":
+            markdown = inline_source(node).strip()
+            if q_line(markdown) or bold_line(markdown.partition("\n")[0]):
+                total += 1
+                asking += reads_as_question(node)
+        elif is_list(node):
+            sub_asking, sub_total = _share([node])
+            asking, total = asking + sub_asking, total + sub_total
+    return asking * 2 > total
+
+
+def _share(nodes: list[SyntaxTreeNode]) -> tuple[int, int]:
+    """(items that ask, items) of nested lists, for `mostly_questions`."""
+    asking, total = 0, 0
+    for node in nodes:
+        for item in list_items(node):
+            paragraph = first_paragraph(item)
+            if paragraph is not None and only_links(inline_tokens(paragraph)) is None:
+                total += 1
+                markdown = inline_source(paragraph).strip()
+                text = unboxed(plain_text(inline_tokens(paragraph)))
+                asking += bool(q_line(markdown) or _tagged_or_asks(text))
+            sub_asking, sub_total = _share([c for c in item.children if is_list(c)])
+            asking, total = asking + sub_asking, total + sub_total
+    return asking, total
 
 
 def reads_as_question(node: SyntaxTreeNode) -> bool:
@@ -154,7 +245,7 @@ def reads_as_question(node: SyntaxTreeNode) -> bool:
     for such a `Q:` or bold paragraph; links (a table of contents) and prose never count."""
     if node.type == "paragraph":
         markdown = inline_source(node).strip()
-        found = q_line(markdown) or bold_line(markdown)
+        found = q_line(markdown) or bold_line(markdown.partition("\n")[0])
         return found is not None and _tagged_or_asks(found)
     if not is_list(node):
         return False
@@ -194,3 +285,37 @@ def lazy_items(markdown: str) -> tuple[str, list[tuple[int, str, tuple[int, int]
         hint = (bullet, end) if bullet < end else None
         pieces.append((start, " ".join((match.group(1), *rest)), hint))
     return " ".join(line.strip() for line in lines[: starts[0]]), pieces
+
+
+_LEVELS = (
+    (Level.FOUNDATIONAL, re.compile(r"\b(foundation\w*|fundamentals?|basics?|warm-?up)\b", re.I)),
+    (Level.DEEP, re.compile(r"\b(deep (understanding|dive)|advanced|in[- ]depth)\b", re.I)),
+    (Level.INTERVIEW, re.compile(r"\b(interview\w*|real[- ]world|scenarios?)\b", re.I)),
+)
+
+
+def level_of(section: Section) -> Level | None:
+    """The level a heading names; numbered headings are topics, never levels."""
+    if section.number is not None:
+        return None
+    for level, pattern in _LEVELS:
+        if pattern.search(section.title):
+            return level
+    return None
+
+
+def indent_of(item: SyntaxTreeNode, lines: list[str]) -> int:
+    """The item's marker column in the source."""
+    if item.map is None or item.map[0] >= len(lines):
+        return 0
+    line = lines[item.map[0]]
+    return len(line) - len(line.lstrip())
+
+
+def deeper_next(node: SyntaxTreeNode, item: SyntaxTreeNode, indent: int, lines: list[str]) -> bool:
+    """True when the numbered item after `item` in the list is indented further in the source."""
+    if node.type != "ordered_list":
+        return False
+    items = list_items(node)
+    at = items.index(item)
+    return at + 1 < len(items) and indent_of(items[at + 1], lines) > indent

@@ -23,7 +23,7 @@ are skipped with a warning.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markdown_it.tree import SyntaxTreeNode
 
@@ -31,13 +31,21 @@ from vaultkit.lists._marks import GUIDANCE, TOPIC
 from vaultkit.lists._questions import (
     advice,
     advice_title,
+    answer_line,
     asks,
-    bold_line,
+    bold_paragraph,
+    deeper_next,
+    indent_of,
     lazy_items,
+    level_of,
+    mostly_questions,
     only_links,
     q_line,
-    reads_as_question,
+    q_paragraph,
+    question_lines,
     split_difficulty,
+    tips_title,
+    unboxed,
 )
 from vaultkit.lists._sections import (
     Section,
@@ -68,11 +76,6 @@ from vaultkit.model import (
     slug,
 )
 
-_LEVELS = (
-    (Level.FOUNDATIONAL, re.compile(r"\b(foundation\w*|fundamentals?|basics?|warm-?up)\b", re.I)),
-    (Level.DEEP, re.compile(r"\b(deep (understanding|dive)|advanced|in[- ]depth)\b", re.I)),
-    (Level.INTERVIEW, re.compile(r"\b(interview\w*|real[- ]world|scenarios?)\b", re.I)),
-)
 # "## Question 12" (or "Q12: text"): a heading over one question, not a topic.
 _QUESTION_HEADING = re.compile(r"^(?:question|q)\s*#?\s*\d+\s*[:.)]?\s*(.*)$", re.IGNORECASE)
 
@@ -119,8 +122,13 @@ def parse(text: str) -> Syllabus:
             walk.guidance.append(("", intro))
     else:
         _collect(root, _Place(_Slot(root, "Questions")), walk)
+    above: _Place | None = None
     for section in root.children:
-        _visit(section, walk)
+        if above is not None and _QUESTION_HEADING.match(section.full_title):
+            # `## Question 2` beside `## Evaluation`: one question of the topic above it.
+            _question_block(section, above, walk)
+        elif (slot := _visit(section, walk)) is not None:
+            above = _Place(slot)
     return Syllabus(
         topics=tuple(walk.topics),
         questions=tuple(walk.questions),
@@ -144,7 +152,7 @@ def _visit(section: Section, walk: _Walk) -> _Slot | None:
     # but question blocks ("## Probability") names their topic, not the document's title.
     above = _Place(slot)
     for child in section.children:
-        level = _level_of(child)
+        level = level_of(child)
         if level is not None:
             above = _Place(slot, level)
             _collect_tree(child, above, walk)
@@ -175,7 +183,7 @@ def _is_guidance(section: Section, lines: list[str]) -> bool:
     title = undecorated(section.title)
     if not advice_title(title):
         return False
-    return not any(reads_as_question(node) for sub in section.walk() for node in sub.blocks)
+    return not mostly_questions([node for sub in section.walk() for node in sub.blocks])
 
 
 def _collect_tree(section: Section, place: _Place, walk: _Walk) -> None:
@@ -184,7 +192,7 @@ def _collect_tree(section: Section, place: _Place, walk: _Walk) -> None:
         if sub is not section and _QUESTION_HEADING.match(sub.full_title):
             _question_block(sub, place, walk)
             continue
-        level = _level_of(sub) if sub is not section else None
+        level = level_of(sub) if sub is not section else None
         _collect(sub, _Place(place.slot, level or place.level, place.group), walk)
 
 
@@ -193,12 +201,26 @@ def _collect(section: Section, place: _Place, walk: _Walk) -> None:
         if is_list(block):
             _items(block, place, "", walk)
         elif block.type == "paragraph":
-            markdown = inline_source(block).strip()
-            found = q_line(markdown) or bold_line(markdown)
-            if found and (q_line(markdown) or asks(split_difficulty(found)[1])):
-                _ask(found, place, line_of(block), walk)
-            elif found:
-                walk.warnings.append(ListWarning(line_of(block), "bold line is not a question"))
+            _paragraph(inline_source(block).strip(), line_of(block), place, walk)
+
+
+def _paragraph(markdown: str, line: int, place: _Place, walk: _Walk) -> None:
+    """A `Q:` or bold question paragraph (the lines after it its details), or an `A:` line,
+    the details of the question before it; other prose is the topic's intro."""
+    last = walk.questions[-1] if walk.questions else None
+    topic = place.slot.topic
+    if answer_line(markdown) and last and topic and last.topic_key == topic.key:
+        details = "\n\n".join(part for part in (last.details, markdown) if part)
+        walk.questions[-1] = replace(last, details=details)
+        # The details are part of the id: a repeat of the question is checked against it.
+        walk.seen[walk.questions[-1].id] = walk.seen.pop(last.id)
+        return
+    q = q_paragraph(markdown)
+    found = q or bold_paragraph(markdown)
+    if found and (q or asks(split_difficulty(found[0])[1])):
+        _ask(found[0], place, line, walk, details=found[1])
+    elif found:
+        walk.warnings.append(ListWarning(line, "bold line is not a question"))
 
 
 def _question_block(section: Section, place: _Place, walk: _Walk) -> None:
@@ -210,8 +232,8 @@ def _question_block(section: Section, place: _Place, walk: _Walk) -> None:
         _ask(match.group(1), place, section.line, walk)
     elif paragraphs:
         markdown = inline_source(paragraphs[0]).strip()
-        line = line_of(paragraphs[0])
-        _ask(bold_line(markdown) or q_line(markdown) or markdown, place, line, walk)
+        found = bold_paragraph(markdown) or q_paragraph(markdown) or (markdown, "")
+        _ask(found[0], place, line_of(paragraphs[0]), walk, details=found[1])
         paragraphs = paragraphs[1:]
     else:
         walk.warnings.append(ListWarning(section.line, "question heading with no question"))
@@ -219,6 +241,11 @@ def _question_block(section: Section, place: _Place, walk: _Walk) -> None:
         walk.warnings.append(ListWarning(
             line_of(paragraph), "text under a question (an answer?); not imported",
         ))
+    # A list after the question block ("- What is a validation set?") is more questions of
+    # the topic, not part of the answer: nothing that reads as a question may vanish.
+    for block in section.blocks:
+        if is_list(block):
+            _items(block, place, "", walk)
 
 
 def _items(node: SyntaxTreeNode, place: _Place, context: str, walk: _Walk) -> None:
@@ -229,32 +256,24 @@ def _items(node: SyntaxTreeNode, place: _Place, context: str, walk: _Walk) -> No
         markdown = inline_source(paragraph).strip() if paragraph else ""
         tokens = inline_tokens(paragraph) if paragraph else []
         nested = [child for child in item.children if is_list(child)]
-        indent = _indent(item, walk.lines)
+        indent = indent_of(item, walk.lines)
         while groups and groups[-1][0] >= indent:
             groups.pop()
         inside = groups[-1][1] if groups else context
-        lazy = lazy_items(markdown)
-        if lazy:
-            # "43. Group line." with "    26. [E] Question" under it: CommonMark reads the
-            # numbered lines as the group's paragraph; the author meant nested questions.
-            group_line, pieces = lazy
-            inner = _join(inside, inline_plain(group_line))
-            first = item.map[0] if item.map else 0
-            for offset, piece, hint in pieces:
-                details = source_lines(walk.lines, first + hint[0], first + hint[1]) if hint else ""
-                _ask(piece, place, first + 1 + offset, walk, context=inner, details=details)
-            for child in nested:
-                _items(child, place, inner, walk)
+        if _run_on(item, markdown, place, inside, walk):
             continue
-        text = plain_text(tokens)
+        markdown = unboxed(markdown)
+        text = unboxed(plain_text(tokens))
         difficulty, bare = split_difficulty(text)
-        is_group = difficulty is None and not bare.rstrip().endswith("?")
+        # A task with items under it ("Define F1." over "Sub: derive it…") is a question whose
+        # sub-items are its details; a bare phrase ("Learning rate.") is a group line.
+        is_group = difficulty is None and not asks(bare)
         if is_group and nested:
             # A group line ("Learning rate.") is context for the questions under it.
             for child in nested:
                 _items(child, place, _join(inside, text), walk)
             continue
-        if is_group and not only_links(tokens) and _deeper_next(node, item, indent, walk.lines):
+        if is_group and not only_links(tokens) and deeper_next(node, item, indent, walk.lines):
             # "44. Group." then "   29. [M] Question?": indented too little to nest in
             # CommonMark, the items are siblings, but the author meant them under the group.
             groups.append((indent, _join(inside, text)))
@@ -263,6 +282,8 @@ def _items(node: SyntaxTreeNode, place: _Place, context: str, walk: _Walk) -> No
             walk.warnings.append(ListWarning(line_of(item), why))
         elif advice(q_line(markdown) or bare) and difficulty is None:
             walk.warnings.append(ListWarning(line_of(item), "study advice, not a question"))
+        elif _under_tips(place, inside) and difficulty is None and not bare.endswith("?"):
+            walk.warnings.append(ListWarning(line_of(item), "a tip under a tips heading"))
         else:
             details = "\n".join(node_source(walk.lines, n) for n in nested)
             _ask(
@@ -271,21 +292,38 @@ def _items(node: SyntaxTreeNode, place: _Place, context: str, walk: _Walk) -> No
             )
 
 
-def _indent(item: SyntaxTreeNode, lines: list[str]) -> int:
-    """The item's marker column in the source."""
-    if item.map is None or item.map[0] >= len(lines):
-        return 0
-    line = lines[item.map[0]]
-    return len(line) - len(line.lstrip())
-
-
-def _deeper_next(node: SyntaxTreeNode, item: SyntaxTreeNode, indent: int, lines: list[str]) -> bool:
-    """True when the numbered item after `item` in the list is indented further in the source."""
-    if node.type != "ordered_list":
+def _run_on(item: SyntaxTreeNode, markdown: str, place: _Place, context: str, walk: _Walk) -> bool:
+    """Read an item whose paragraph runs on into more questions; False for any other item."""
+    nested = [child for child in item.children if is_list(child)]
+    lazy = lazy_items(markdown)
+    parts = question_lines(markdown)
+    if lazy:
+        # "43. Group line." with "    26. [E] Question" under it: CommonMark reads the
+        # numbered lines as the group's paragraph; the author meant nested questions.
+        group_line, pieces = lazy
+        context = _join(context, inline_plain(group_line))
+        first = item.map[0] if item.map else 0
+        for offset, piece, hint in pieces:
+            details = source_lines(walk.lines, first + hint[0], first + hint[1]) if hint else ""
+            _ask(piece, place, first + 1 + offset, walk, context=context, details=details)
+    elif len(parts) > 1:
+        # "- Explain Nesterov momentum." with "Q: Why normalise inputs?" right under it: a
+        # lazy continuation in CommonMark, two questions to the author.
+        for offset, part in parts:
+            _ask(q_line(part) or part, place, line_of(item) + offset, walk, context=context)
+    else:
         return False
-    items = list_items(node)
-    at = items.index(item)
-    return at + 1 < len(items) and _indent(items[at + 1], lines) > indent
+    for child in nested:
+        _items(child, place, context, walk)
+    return True
+
+
+def _under_tips(place: _Place, context: str) -> bool:
+    """True under a "Tips for…" title, group or group line: what does not ask there is advice;
+    a numbered "5. Tips" is a topic of the list, as it is never guidance."""
+    topic = place.slot.title if place.slot.section.number is None else ""
+    titles = (topic, place.group or "", *context.split(" — "))
+    return any(tips_title(title) for title in titles)
 
 
 def _ask(
@@ -341,7 +379,8 @@ def _prose(section: Section, walk: _Walk) -> str:
         if block.type == "blockquote" or (
             block.type == "paragraph"
             and not q_line(markdown := inline_source(block).strip())
-            and not bold_line(markdown)
+            and not bold_paragraph(markdown)
+            and not answer_line(markdown)
         )
     )
     return "\n\n".join(part for part in parts if part)
@@ -353,13 +392,3 @@ def _join(context: str, text: str) -> str:
 
 def _full_title(section: Section, title: str) -> str:
     return f"{section.number}. {title}" if section.number else title
-
-
-def _level_of(section: Section) -> Level | None:
-    """The level a heading names; numbered headings are topics, never levels."""
-    if section.number is not None:
-        return None
-    for level, pattern in _LEVELS:
-        if pattern.search(section.title):
-            return level
-    return None
