@@ -349,3 +349,91 @@ def test_a_bold_q_line_is_plain_and_its_answer_is_kept_as_details() -> None:
         ("What is precision?", "", "A: TP over TP plus FP."),
         ("What is recall?", "", "Answer: TP over TP plus FN."),
     ]
+
+
+def test_consecutive_q_lines_are_one_question_each() -> None:
+    """`Q:` lines with no blank line between them are two questions, not one garbled one."""
+    found = questions_of(
+        "## Optimisation\n\nQ: What is backprop?\nQ: What is vanishing gradient?\n"
+    )
+    assert found == [("What is backprop?", "", ""), ("What is vanishing gradient?", "", "")]
+
+
+def test_a_q_and_a_transcript_keeps_each_answer_with_its_question() -> None:
+    """A `Q:` line always starts a new question; the `A:` line under it is its details."""
+    found = questions_of(
+        "## Optimisation\n\nQ: Walk me through backprop.\nA: Chain rule applied layer by layer."
+        "\nQ: What is vanishing gradient?\nA: Gradients shrink as they flow back.\n"
+    )
+    assert found == [
+        ("Walk me through backprop.", "", "A: Chain rule applied layer by layer."),
+        ("What is vanishing gradient?", "", "A: Gradients shrink as they flow back."),
+    ]
+
+
+def test_bold_questions_on_adjacent_lines_are_two_questions() -> None:
+    """A line that is itself a question never becomes another's details."""
+    found = questions_of(
+        "## Optimisation\n\n**What is a saddle point?**\n**Why is the loss surface non-convex?**\n"
+    )
+    assert found == [
+        ("What is a saddle point?", "", ""), ("Why is the loss surface non-convex?", "", ""),
+    ]
+
+
+def test_a_task_over_sub_questions_is_their_group_line() -> None:
+    """"Explain the following concepts:" over questions gives them context; a task is one
+    question with its sub-items as details only when they are no questions themselves."""
+    found = questions_of(
+        "## Optimisation\n\n- Explain the following concepts:\n  - What is momentum?\n"
+        "  - What is Nesterov?\n- Define F1.\n  - derive it from precision and recall\n"
+    )
+    assert found == [
+        ("What is momentum?", "Explain the following concepts:", ""),
+        ("What is Nesterov?", "Explain the following concepts:", ""),
+        ("Define F1.", "", "- derive it from precision and recall"),
+    ]
+
+
+def test_a_tips_line_over_a_list_makes_its_advice_no_questions() -> None:
+    """`Tips:` over a list: what does not ask there is a tip, skipped with a reason."""
+    syllabus = parse_syllabus(
+        "## 2. Evaluation\n\nTips:\n- Use stratified splits.\n- Why is stratification important?\n"
+    )
+    assert texts(syllabus) == ["Why is stratification important?"]
+    assert warned(syllabus) == {4: "a tip under a tips heading"}
+
+
+def test_a_task_paragraph_after_a_question_list_is_a_question() -> None:
+    """A paragraph that sets a task or asks, after the section's questions, is one more."""
+    syllabus = parse_syllabus(
+        "## Regularisation\n\nWhy these matter in practice.\n\n- What is dropout?\n"
+        "- Why does weight decay help?\n\n"
+        "Explain the difference between L1 and L2 regularisation.\n"
+    )
+    assert texts(syllabus) == [
+        "What is dropout?", "Why does weight decay help?",
+        "Explain the difference between L1 and L2 regularisation.",
+    ]
+    assert syllabus.questions[-1].line == 8
+    assert [t.intro for t in syllabus.topics] == ["Why these matter in practice."]
+
+
+def test_a_task_in_the_list_under_a_tips_line_is_still_a_question() -> None:
+    """The `Tips:` line heads advice, not every task of the list that runs on after it."""
+    syllabus = parse_syllabus(
+        "## 2. Evaluation\n\nTips:\n- Use stratified splits.\n\n- [x] Explain ROC curves.\n"
+    )
+    assert texts(syllabus) == ["Explain ROC curves."]
+
+
+def test_bold_questions_at_the_margin_after_a_nested_list_have_no_group_line() -> None:
+    """CommonMark runs them on into the last nested item; the author put them outside it."""
+    found = questions_of(
+        "## Optimisation\n1. Explain the following concepts:\n   1. What is momentum?\n"
+        "**What is a saddle point?**\n"
+    )
+    assert found == [
+        ("What is momentum?", "Explain the following concepts:", ""),
+        ("What is a saddle point?", "", ""),
+    ]

@@ -13,14 +13,17 @@ import re
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
+from vaultkit.lists._marks import GUIDANCE
 from vaultkit.lists._sections import (
     Section,
     first_paragraph,
+    inline_plain,
     inline_source,
     inline_tokens,
     is_list,
     list_items,
     plain_text,
+    undecorated,
 )
 from vaultkit.model import Level
 
@@ -38,13 +41,18 @@ _TRAILING = re.compile(rf"\s*(?:{_BRACKET}|({_STARS}))\s*$", re.IGNORECASE)
 
 # A question asks (`?`) or sets a task ("Implement PCA from scratch."); advice tells the reader
 # how to study ("Focus on understanding, not memorization").
-_TASK = re.compile(
-    r"^(implement|design|explain|describe|derive|compare|contrast|write|prove|show|build|code"
+_VERBS = (
+    r"implement|design|explain|describe|derive|compare|contrast|write|prove|show|build|code"
     r"|sketch|estimate|outline|discuss|define|list|name|give|walk through|calculate|compute"
-    r"|analy[sz]e|evaluate|propose|suggest|debug|optimi[sz]e|what|why|how|when|where|which|who"
+    r"|analy[sz]e|evaluate|propose|suggest|debug|optimi[sz]e"
+)
+_TASK = re.compile(
+    rf"^({_VERBS}|what|why|how|when|where|which|who"
     r"|is|are|can|could|does|did|should|would|will)\b",
     re.IGNORECASE,
 )
+# A sentence that sets a task: prose ("What follows is…") may open with a question word too.
+_IMPERATIVE = re.compile(rf"^({_VERBS})\b.*[.!]$", re.IGNORECASE | re.DOTALL)
 _ADVICE = re.compile(
     r"^(tips?|note|focus|practi[cs]e|remember|don'?t|do not|try|make sure|review|study|spend"
     r"|start|avoid|keep|read|aim|take|revisit|say|good luck|do one|do a|repeat|schedule)\b",
@@ -52,6 +60,8 @@ _ADVICE = re.compile(
 )
 _Q_PREFIX = re.compile(r"^\s*(?:\*\*)?Q\s*\d*\s*[:.)](?:\*\*)?\s*", re.IGNORECASE)
 _A_LINE = re.compile(r"^\s*(?:\*\*)?(?:A|Answer)\s*\d*\s*[:.)]", re.IGNORECASE)
+# "## Question 12" (or "Q12: text"): a heading over one question, not a topic.
+QUESTION_HEADING = re.compile(r"^(?:question|q)\s*#?\s*\d+\s*[:.)]?\s*(.*)$", re.IGNORECASE)
 _BOLD = re.compile(r"^\*\*(?!\*)(.+?)\*\*$")
 # A task-list box (`- [ ] What is…?`, `- [x] Explain…`): the reader's progress, not the title.
 _BOX = re.compile(r"^\[[ xX]\]\s+")
@@ -76,6 +86,13 @@ def split_difficulty(text: str) -> tuple[str | None, str]:
 def asks(text: str) -> bool:
     """True for a question or a task; a bare phrase ("Learning rate.") is neither."""
     return text.rstrip().endswith("?") or _TASK.match(text) is not None
+
+
+def task_or_question(text: str) -> bool:
+    """True for a sentence that ends in `?` or sets a task ("Explain L1 and L2."): stricter
+    than `asks`, for prose paragraphs, where "What follows is…" is an intro."""
+    text = text.strip()
+    return text.endswith("?") or _IMPERATIVE.match(text) is not None
 
 
 def advice(text: str) -> bool:
@@ -114,12 +131,21 @@ def answer_line(markdown: str) -> bool:
 
 
 def question_lines(markdown: str) -> list[tuple[int, str]]:
-    """The paragraph split where a `Q:` line starts, each part with its line offset: an item
-    with a `Q:` line right under it holds two questions (CommonMark glues them together)."""
+    """The paragraph split where a `Q:` line or a bold question starts, each part with its line
+    offset: an item with a `Q:` line right under it, or two `Q:` or bold questions on adjacent
+    lines, hold two questions (CommonMark glues them together); a question is no details."""
     lines = markdown.splitlines()
-    starts = [0, *(n for n, line in enumerate(lines) if n and _Q_PREFIX.match(line))]
+    starts = [0, *(n for n, line in enumerate(lines) if n and _starts_question(line))]
     ends = [*starts[1:], len(lines)]
     return [(a, "\n".join(lines[a:b])) for a, b in zip(starts, ends, strict=True)]
+
+
+def _starts_question(line: str) -> bool:
+    """True for a line that opens a question of its own: `Q: …` or a bold question."""
+    if _Q_PREFIX.match(line):
+        return True
+    bold = bold_line(line)
+    return bold is not None and asks(split_difficulty(bold)[1])
 
 
 def bold_paragraph(markdown: str) -> tuple[str, str] | None:
@@ -312,6 +338,12 @@ def indent_of(item: SyntaxTreeNode, lines: list[str]) -> int:
     return len(line) - len(line.lstrip())
 
 
+def at_margin(item: SyntaxTreeNode, line: int, lines: list[str]) -> bool:
+    """True for a line of a nested item's paragraph written at the margin: CommonMark runs it on
+    lazily into the item ("**Bold question?**" after a sub-list); the author put it outside."""
+    return indent_of(item, lines) > 0 and not lines[line - 1][:1].isspace()
+
+
 def deeper_next(node: SyntaxTreeNode, item: SyntaxTreeNode, indent: int, lines: list[str]) -> bool:
     """True when the numbered item after `item` in the list is indented further in the source."""
     if node.type != "ordered_list":
@@ -319,3 +351,47 @@ def deeper_next(node: SyntaxTreeNode, item: SyntaxTreeNode, indent: int, lines: 
     items = list_items(node)
     at = items.index(item)
     return at + 1 < len(items) and indent_of(items[at + 1], lines) > indent
+
+
+def is_guidance(section: Section) -> bool:
+    """A section of advice for Home: marked so, or unnumbered with an intro or advice title
+    ("How to use this list", "📈 Study strategy") and holding no item that reads as a question;
+    a `topic` mark or a section number says it is a topic."""
+    if section.mark is not None:
+        return section.mark == GUIDANCE
+    if section.number is not None:
+        return False
+    title = undecorated(section.title)
+    if not advice_title(title):
+        return False
+    return not mostly_questions([node for sub in section.walk() for node in sub.blocks])
+
+
+def loose_question(section: Section, block: SyntaxTreeNode) -> bool:
+    """True for a paragraph after a list of questions that asks or sets a task ("Explain the
+    difference between L1 and L2."): one more question of the section, not its intro."""
+    if block.type != "paragraph":
+        return False
+    markdown = inline_source(block).strip()
+    if q_line(markdown) or bold_paragraph(markdown) or answer_line(markdown):
+        return False  # read by `_paragraph`, its `Q:`/`A:` marks and details apart
+    if not task_or_question(inline_plain(markdown)):
+        return False
+    before = section.blocks[: section.blocks.index(block)]
+    return any(is_list(node) and reads_as_question(node) for node in before)
+
+
+def tips_line(text: str) -> bool:
+    """True for a one-line paragraph that heads tips ("Tips:", "Some tips for the exam:")."""
+    text = text.strip()
+    return "\n" not in text and text.endswith(":") and tips_title(text)
+
+
+def joined(context: str, text: str) -> str:
+    """A group line's context under the context around it ("Outer — Inner")."""
+    return " — ".join(part for part in (context, text) if part)
+
+
+def full_title(section: Section, title: str) -> str:
+    """The section's title with its number ("2. Evaluation"), as guidance shows it."""
+    return f"{section.number}. {title}" if section.number else title

@@ -4,46 +4,50 @@ The shapes are read by one walk over the heading tree:
 
 - the seed's: numbered sections (`#`) that match reading sections by number, level headings
   (`##` Foundational / Deep understanding / Interview-style) and `*` bullet questions;
-- numbered lists as in interview books: `41. [E] Question?`, where the `[E]` tag is kept as the
-  question's difficulty, a group line that is not a question ("Learning rate.") gives context to
-  the questions nested under it, and items nested under a question are part of its text. Items
+- numbered lists as in interview books: `41. [E] Question?` (the `[E]` tag kept as difficulty);
+  a group line ("Learning rate.", or a task over questions: "Explain these:") is context of the
+  questions nested under it; other nested items are the details of the question above. Items
   numbered on from an earlier list (`43. Group line.` then `    26. [E] Question`) are read as
   nested too, though CommonMark makes them a lazy continuation of the group line;
-- question banks: `- Question?` / `* Question` bullets, `**Bold question**` paragraphs, `Q:`
-  lines, `## Question 12` headings over a question, imperative tasks ("Implement PCA.");
-  `###` headings under a numbered section are groups within that topic;
+- question banks: `- Question?` / `* Question` bullets, `**Bold question**` and `Q:` lines
+  (each line a question of its own, `A:` lines its details), `## Question 12` headings, tasks
+  ("Implement PCA."); `###` headings under a numbered section are groups within that topic;
 - difficulty tags (`[E]`, `(easy)`, `⭐⭐`) are kept in one vocabulary, `E`/`M`/`H`.
 
-Text before the first heading, a table of contents, and sections such as "How to Use These
-Questions" or "Study strategy" are guidance, when unnumbered, titled so as a whole ("Exploration
-strategies in RL" is a topic) and holding nothing that reads as a question; tips and bare links
-are skipped with a warning.
+Text before the first heading, a table of contents, and unnumbered sections titled as a whole
+"How to Use These Questions" or "Study strategy" ("Exploration strategies in RL" is a topic) with
+nothing that reads as a question are guidance; tips and bare links are skipped with a warning.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 from markdown_it.tree import SyntaxTreeNode
 
-from vaultkit.lists._marks import GUIDANCE, TOPIC
+from vaultkit.lists._marks import TOPIC
 from vaultkit.lists._questions import (
+    QUESTION_HEADING,
     advice,
-    advice_title,
     answer_line,
     asks,
+    at_margin,
     bold_paragraph,
     deeper_next,
+    full_title,
     indent_of,
+    is_guidance,
+    joined,
     lazy_items,
     level_of,
-    mostly_questions,
+    loose_question,
     only_links,
     q_line,
     q_paragraph,
     question_lines,
+    reads_as_question,
     split_difficulty,
+    tips_line,
     tips_title,
     unboxed,
 )
@@ -76,9 +80,6 @@ from vaultkit.model import (
     slug,
 )
 
-# "## Question 12" (or "Q12: text"): a heading over one question, not a topic.
-_QUESTION_HEADING = re.compile(r"^(?:question|q)\s*#?\s*\d+\s*[:.)]?\s*(.*)$", re.IGNORECASE)
-
 
 @dataclass(slots=True)
 class _Slot:
@@ -110,6 +111,8 @@ class _Place:
     slot: _Slot
     level: Level | None = None
     group: str | None = None
+    tips: bool = False
+    """Right under a `Tips:` line: what does not ask there is a tip."""
 
 
 def parse(text: str) -> Syllabus:
@@ -124,7 +127,7 @@ def parse(text: str) -> Syllabus:
         _collect(root, _Place(_Slot(root, "Questions")), walk)
     above: _Place | None = None
     for section in root.children:
-        if above is not None and _QUESTION_HEADING.match(section.full_title):
+        if above is not None and QUESTION_HEADING.match(section.full_title):
             # `## Question 2` beside `## Evaluation`: one question of the topic above it.
             _question_block(section, above, walk)
         elif (slot := _visit(section, walk)) is not None:
@@ -140,10 +143,10 @@ def parse(text: str) -> Syllabus:
 def _visit(section: Section, walk: _Walk) -> _Slot | None:
     """Read a section and its sub-sections; its slot, or None when it is guidance."""
     title = undecorated(section.title)
-    if _is_guidance(section, walk.lines):
+    if is_guidance(section):
         body = section_body(section, walk.lines)
         if body and not is_boilerplate(title):
-            walk.guidance.append((_full_title(section, title), body))
+            walk.guidance.append((full_title(section, title), body))
         return None
     slot = _Slot(section, title)
     at = len(walk.guidance)
@@ -156,11 +159,11 @@ def _visit(section: Section, walk: _Walk) -> _Slot | None:
         if level is not None:
             above = _Place(slot, level)
             _collect_tree(child, above, walk)
-        elif _QUESTION_HEADING.match(child.full_title):
+        elif QUESTION_HEADING.match(child.full_title):
             _question_block(child, above, walk)
         elif (section.mark == TOPIC and child.mark != TOPIC) or (
             section.number is not None and child.number is None
-            and not _is_guidance(child, walk.lines)
+            and not is_guidance(child)
         ):
             above = _Place(slot, group=undecorated(child.title))
             _collect_tree(child, above, walk)
@@ -168,28 +171,16 @@ def _visit(section: Section, walk: _Walk) -> _Slot | None:
             above = _Place(child_slot)
     if slot.topic is None and (prose := _prose(section, walk)):
         # A heading over topics (the document's title, a part) that says something.
-        walk.guidance.insert(at, (_full_title(section, title), prose))
+        walk.guidance.insert(at, (full_title(section, title), prose))
     return slot
 
 
-def _is_guidance(section: Section, lines: list[str]) -> bool:
-    """A section of advice for Home: marked so, or unnumbered with an intro or advice title
-    ("How to use this list", "📈 Study strategy") and holding no item that reads as a question;
-    a `topic` mark or a section number says it is a topic."""
-    if section.mark is not None:
-        return section.mark == GUIDANCE
-    if section.number is not None:
-        return False
-    title = undecorated(section.title)
-    if not advice_title(title):
-        return False
-    return not mostly_questions([node for sub in section.walk() for node in sub.blocks])
 
 
 def _collect_tree(section: Section, place: _Place, walk: _Walk) -> None:
     """All questions of a level or group section, sub-headings included."""
     for sub in section.walk():
-        if sub is not section and _QUESTION_HEADING.match(sub.full_title):
+        if sub is not section and QUESTION_HEADING.match(sub.full_title):
             _question_block(sub, place, walk)
             continue
         level = level_of(sub) if sub is not section else None
@@ -197,16 +188,26 @@ def _collect_tree(section: Section, place: _Place, walk: _Walk) -> None:
 
 
 def _collect(section: Section, place: _Place, walk: _Walk) -> None:
+    tips = False
     for block in section.blocks:
         if is_list(block):
-            _items(block, place, "", walk)
+            _items(block, replace(place, tips=tips), "", walk)
+        elif loose_question(section, block):
+            _ask(inline_source(block).strip(), place, line_of(block), walk)
         elif block.type == "paragraph":
             _paragraph(inline_source(block).strip(), line_of(block), place, walk)
+        # "Tips:" on a line of its own heads the list right after it.
+        tips = block.type == "paragraph" and tips_line(inline_plain(inline_source(block)))
 
 
 def _paragraph(markdown: str, line: int, place: _Place, walk: _Walk) -> None:
-    """A `Q:` or bold question paragraph (the lines after it its details), or an `A:` line,
-    the details of the question before it; other prose is the topic's intro."""
+    """Each `Q:` or bold question of a paragraph (the lines after it its details), or an `A:`
+    line, the details of the question before it; other prose is the topic's intro."""
+    for offset, part in question_lines(markdown):
+        _paragraph_part(part, line + offset, place, walk)
+
+
+def _paragraph_part(markdown: str, line: int, place: _Place, walk: _Walk) -> None:
     last = walk.questions[-1] if walk.questions else None
     topic = place.slot.topic
     if answer_line(markdown) and last and topic and last.topic_key == topic.key:
@@ -226,7 +227,7 @@ def _paragraph(markdown: str, line: int, place: _Place, walk: _Walk) -> None:
 def _question_block(section: Section, place: _Place, walk: _Walk) -> None:
     """`## Question 12` and the question under it: its heading's text, else its first paragraph;
     what follows (an answer) is not imported."""
-    match = _QUESTION_HEADING.match(section.full_title)
+    match = QUESTION_HEADING.match(section.full_title)
     paragraphs = [b for b in section.blocks if b.type == "paragraph"]
     if match and match.group(1):
         _ask(match.group(1), place, section.line, walk)
@@ -266,23 +267,25 @@ def _items(node: SyntaxTreeNode, place: _Place, context: str, walk: _Walk) -> No
         text = unboxed(plain_text(tokens))
         difficulty, bare = split_difficulty(text)
         # A task with items under it ("Define F1." over "Sub: derive it…") is a question whose
-        # sub-items are its details; a bare phrase ("Learning rate.") is a group line.
-        is_group = difficulty is None and not asks(bare)
+        # sub-items are its details; a bare phrase ("Learning rate.") is a group line, and so
+        # is a task over questions ("Explain the following:" over "- What is momentum?").
+        over_questions = not bare.endswith("?") and any(reads_as_question(c) for c in nested)
+        is_group = difficulty is None and (not asks(bare) or over_questions)
         if is_group and nested:
             # A group line ("Learning rate.") is context for the questions under it.
             for child in nested:
-                _items(child, place, _join(inside, text), walk)
+                _items(child, place, joined(inside, text), walk)
             continue
         if is_group and not only_links(tokens) and deeper_next(node, item, indent, walk.lines):
             # "44. Group." then "   29. [M] Question?": indented too little to nest in
             # CommonMark, the items are siblings, but the author meant them under the group.
-            groups.append((indent, _join(inside, text)))
+            groups.append((indent, joined(inside, text)))
             continue
         if why := only_links(tokens):
             walk.warnings.append(ListWarning(line_of(item), why))
         elif advice(q_line(markdown) or bare) and difficulty is None:
             walk.warnings.append(ListWarning(line_of(item), "study advice, not a question"))
-        elif _under_tips(place, inside) and difficulty is None and not bare.endswith("?"):
+        elif difficulty is None and not bare.endswith("?") and _a_tip(place, inside, bare):
             walk.warnings.append(ListWarning(line_of(item), "a tip under a tips heading"))
         else:
             details = "\n".join(node_source(walk.lines, n) for n in nested)
@@ -301,7 +304,7 @@ def _run_on(item: SyntaxTreeNode, markdown: str, place: _Place, context: str, wa
         # "43. Group line." with "    26. [E] Question" under it: CommonMark reads the
         # numbered lines as the group's paragraph; the author meant nested questions.
         group_line, pieces = lazy
-        context = _join(context, inline_plain(group_line))
+        context = joined(context, inline_plain(group_line))
         first = item.map[0] if item.map else 0
         for offset, piece, hint in pieces:
             details = source_lines(walk.lines, first + hint[0], first + hint[1]) if hint else ""
@@ -310,7 +313,9 @@ def _run_on(item: SyntaxTreeNode, markdown: str, place: _Place, context: str, wa
         # "- Explain Nesterov momentum." with "Q: Why normalise inputs?" right under it: a
         # lazy continuation in CommonMark, two questions to the author.
         for offset, part in parts:
-            _ask(q_line(part) or part, place, line_of(item) + offset, walk, context=context)
+            at = line_of(item) + offset
+            outside = offset > 0 and at_margin(item, at, walk.lines)
+            _ask(q_line(part) or part, place, at, walk, context="" if outside else context)
     else:
         return False
     for child in nested:
@@ -318,12 +323,18 @@ def _run_on(item: SyntaxTreeNode, markdown: str, place: _Place, context: str, wa
     return True
 
 
-def _under_tips(place: _Place, context: str) -> bool:
-    """True under a "Tips for…" title, group or group line: what does not ask there is advice;
-    a numbered "5. Tips" is a topic of the list, as it is never guidance."""
+def _a_tip(place: _Place, context: str, bare: str) -> bool:
+    """True under a "Tips for…" title, group or group line, or for what sets no task under a
+    `Tips:` line ("Explain ROC curves." after the tips asks); a numbered "5. Tips" is a topic."""
+    if place.tips and not asks(bare):
+        return True
     topic = place.slot.title if place.slot.section.number is None else ""
     titles = (topic, place.group or "", *context.split(" — "))
     return any(tips_title(title) for title in titles)
+
+
+
+
 
 
 def _ask(
@@ -378,17 +389,12 @@ def _prose(section: Section, walk: _Walk) -> str:
         node_source(walk.lines, block) for block in section.blocks
         if block.type == "blockquote" or (
             block.type == "paragraph"
-            and not q_line(markdown := inline_source(block).strip())
+            and not loose_question(section, block)
+            and not tips_line(inline_plain(markdown := inline_source(block).strip()))
+            and not q_line(markdown)
             and not bold_paragraph(markdown)
             and not answer_line(markdown)
         )
     )
     return "\n\n".join(part for part in parts if part)
 
-
-def _join(context: str, text: str) -> str:
-    return " — ".join(part for part in (context, text) if part)
-
-
-def _full_title(section: Section, title: str) -> str:
-    return f"{section.number}. {title}" if section.number else title
