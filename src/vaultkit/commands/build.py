@@ -23,8 +23,8 @@ from vaultkit.errors import VaultPathError
 from vaultkit.files.writes import remove_stale_temp_files
 from vaultkit.report import dashboards, publish
 from vaultkit.vault import cache
-from vaultkit.vault.cache import Caches
-from vaultkit.vault.index import VaultIndex, snapshot, stamp
+from vaultkit.vault.cache import Caches, stamp
+from vaultkit.vault.index import VaultIndex, snapshot
 from vaultkit.vault.list_ids import parsed_ahead
 from vaultkit.vault.store import CACHE_DIR, STATE_DIR
 

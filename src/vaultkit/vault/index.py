@@ -17,7 +17,7 @@ from vaultkit.vault import cache, parallel
 from vaultkit.vault.cache import Entry, Stamp, stamp
 from vaultkit.vault.notes import NoteRecord, Problem, read_note
 
-__all__ = ["Stamp", "VaultIndex", "is_ignored", "read_notes", "snapshot", "stamp", "walk"]
+__all__ = ["VaultIndex", "is_ignored", "read_notes", "snapshot", "walk"]
 
 log = logging.getLogger(__name__)
 

@@ -39,8 +39,12 @@ def _parser_digest() -> str:
     Part of the lists' key, so that no vault keeps what an older parser found: no one has to
     remember to bump a number. Read once per process, ~40 KB.
     """
-    sources = [*sorted(Path(lists.__file__).parent.glob("*.py")), Path(model.__file__)]
-    return cache.digest(b"".join(path.read_bytes() for path in sources))
+    return cache.digest(b"".join(path.read_bytes() for path in parser_sources()))
+
+
+def parser_sources() -> list[Path]:
+    """The files whose code decides what a list's bytes mean: `lists/*.py` and the model."""
+    return [*sorted(Path(lists.__file__).parent.glob("*.py")), Path(model.__file__)]
 
 
 def listed_in_vault(caches: Caches, settings: Settings) -> ListsRead:

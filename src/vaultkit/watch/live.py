@@ -28,8 +28,8 @@ from vaultkit.commands.sync import sync_vault
 from vaultkit.config import Settings
 from vaultkit.errors import VaultGoneError, VaultkitError
 from vaultkit.files.lock import VaultLock
-from vaultkit.vault.cache import Caches
-from vaultkit.vault.index import Stamp, VaultIndex, stamp
+from vaultkit.vault.cache import Caches, Stamp, stamp
+from vaultkit.vault.index import VaultIndex
 from vaultkit.watch.batches import Change
 from vaultkit.watch.signals import Interrupted, StopOnSignals
 from vaultkit.watch.watcher import WATCH_LIMIT_HELP, RootGone, Watcher, WatchLimitError
