@@ -192,10 +192,13 @@ def _vaultkit(command: str, root: Path) -> None:
 
 
 def _notes(root: Path) -> Iterator[Path]:
-    """Every `.md` file below root, outside dot-folders."""
+    """Every `.md` file below root, outside dot-folders, but the topic index and panels
+    vaultkit writes beside its dashboards: one per topic, they are not notes of the study."""
+    pages = root / "Dashboards"
     for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        yield from (Path(folder, name) for name in files if name.endswith(".md"))
+        dirs[:] = [d for d in dirs if not d.startswith(".") and Path(folder, d) != pages / "Topics"]
+        yield from (Path(folder, name) for name in files if name.endswith(".md")
+                    and Path(folder, name) != pages / "Topic index.md")
 
 
 # -- the lists ---------------------------------------------------------------------------------

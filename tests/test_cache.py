@@ -19,7 +19,7 @@ from vaultkit.lists import load_catalog, load_reading_list
 from vaultkit.model import Catalog, ListedIds, ReadingList
 from vaultkit.vault import cache, list_ids, parallel
 from vaultkit.vault.cache import Caches
-from vaultkit.vault.list_ids import listed_in_vault, parsed_ahead
+from vaultkit.vault.list_ids import listed_ids, listed_in_vault, parsed_ahead
 
 READING_LIST = "Lists/Reading list.md"
 ANCHOR = "   Why: Foundational intuition for preference-based learning and reward modeling.\n"
@@ -49,7 +49,7 @@ def fresh(root: Path) -> ListedIds:
     """The ids a parse of the vault's lists finds now, with no cache involved."""
     catalog = load_catalog(root, config.load(root))
     assert catalog is not None
-    return ListedIds.of(catalog)
+    return listed_ids(catalog)
 
 
 def backdate(path: Path, seconds: int = LONG_AGO) -> None:

@@ -26,7 +26,8 @@ from vaultkit.report import dashboards, publish
 
 GOLDEN = Path(__file__).parent / "fixtures" / "dashboards"
 REGEN_ENV = "VAULTKIT_REGEN_GOLDEN"
-DASHBOARDS = ("Progress", "Unanswered questions", "Reading queue", "Problems")
+DASHBOARDS = ("Progress", "Unanswered questions", "Reading queue", "Problems", "Topic index")
+"""The pages `build` writes in `Dashboards/`: the topic panels, below it, are in test_panels.py."""
 
 # Two numbered topics with core and practitioner sources (Beta lists its practitioner group
 # first, so the queue's "core before practitioner" is not just list order), and one unnumbered

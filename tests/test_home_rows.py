@@ -1,5 +1,6 @@
-"""Home's topic outline: every topic under its own list's headings, never under another topic's
-title; and the counts `init` prints, in the singular when there is one."""
+"""Home's topic outline (the topic index Home embeds): every topic under its own list's headings,
+never under another topic's title; and the counts `init` prints, in the singular when there is
+one."""
 
 from __future__ import annotations
 
@@ -60,10 +61,13 @@ GROUPED_THEN_UNGROUPED = """\
 
 
 def _outline(home: Path) -> list[str]:
-    """Home's `## Topics` section: its headings and topic lines, in order."""
+    """The topic index Home embeds under `## Topics`: its headings and topic lines, in order."""
     text = home.read_text(encoding="utf-8")
     section = text.split("## Topics\n", 1)[1].split("\n## ", 1)[0]
-    return [line for line in section.splitlines() if line.startswith(("#", "- "))]
+    assert "![[Dashboards/Topic index]]" in section
+    index = (home.parent / "Dashboards" / "Topic index.md").read_text(encoding="utf-8")
+    return [line for line in index.split("\n---\n", 1)[1].splitlines()
+            if line.startswith(("#", "- "))]
 
 
 def _heading_over(outline: list[str], topic: str) -> str:

@@ -144,8 +144,9 @@ def test_difficulty_tags_are_kept_in_one_vocabulary(line: str, difficulty: str |
 def test_init_writes_group_difficulty_and_emoji_as_written(
     tmp_path: Path, run_cli: RunCli
 ) -> None:
-    """Through `vaultkit init`, a question note carries its group and difficulty, the hub lists
-    questions under their `###` groups, and an emoji is written as the character."""
+    """Through `vaultkit init`, a question note carries its group and difficulty, the topic's
+    panel (which the hub embeds) lists questions under their `###` groups, and an emoji is
+    written as the character."""
     questions = tmp_path / "questions.md"
     questions.write_text(
         "# 1. Transformers\n\n### Tokens 🤗\n\n- [M] Why does 🤗 Tokenizers pad on the left?\n",
@@ -160,7 +161,9 @@ def test_init_writes_group_difficulty_and_emoji_as_written(
     properties = yaml.safe_load(text.split("---\n")[1])
     assert (properties["difficulty"], properties["group"]) == ("M", "Tokens")
     hub = (vault / "Topics" / "1 Transformers.md").read_text(encoding="utf-8")
-    assert "\n### Tokens\n- [[" in hub
+    assert "\n![[Dashboards/Topics/transformers]]\n" in hub
+    panel = (vault / "Dashboards" / "Topics" / "transformers.md").read_text(encoding="utf-8")
+    assert "\n### Tokens\n\n- ○ [[" in panel
 
 
 def test_advice_words_inside_a_title_name_a_topic(tmp_path: Path, run_cli: RunCli) -> None:

@@ -31,7 +31,9 @@ def test_shipped_lists_give_one_note_per_source_question_and_topic(seed_vault: P
     assert len(notes_of_kind(seed_vault, "question")) == 84
     assert len(notes_of_kind(seed_vault, "topic")) == 23
     assert len(notes_of_kind(seed_vault, "home")) == 1
-    assert len(notes_of_kind(seed_vault, "dashboard")) == 4
+    # Four dashboards and the topic index, and a panel per topic in their own folder.
+    assert len(notes_of_kind(seed_vault, "dashboard")) == 4 + 1 + 23
+    assert len(list((seed_vault / "Dashboards" / "Topics").glob("*.md"))) == 23
     assert len(list((seed_vault / "Sources").glob("*.md"))) == 63
     assert len(list((seed_vault / "Questions").rglob("*.md"))) == 84
 
@@ -49,8 +51,9 @@ def test_vault_holds_lists_settings_and_obsidian_types(seed_vault: Path) -> None
 
 
 def test_every_wikilink_resolves_to_a_note(seed_vault: Path) -> None:
-    """Each `[[Name]]` in a body or a property names a note that exists."""
-    names = {p.stem for p in notes(seed_vault)}
+    """Each `[[Name]]` (or `[[Folder/Name]]`, as embeds of panels are) in a body or a property
+    names a note that exists."""
+    names = _link_names(seed_vault)
     broken = [
         (path.relative_to(seed_vault).as_posix(), target)
         for path in notes(seed_vault)
@@ -61,8 +64,11 @@ def test_every_wikilink_resolves_to_a_note(seed_vault: Path) -> None:
 
 
 def test_every_note_is_reachable_from_home(seed_vault: Path) -> None:
-    """Following links from Home.md reaches every note of the vault."""
+    """Following links from Home.md reaches every note of the vault (through the topic index
+    and panels Home and the hubs embed)."""
     by_name = {p.stem: p for p in notes(seed_vault)}
+    by_name |= {p.relative_to(seed_vault).with_suffix("").as_posix(): p
+                for p in notes(seed_vault)}
     seen = {"Home"}
     queue = deque(["Home"])
     while queue:
@@ -71,7 +77,13 @@ def test_every_note_is_reachable_from_home(seed_vault: Path) -> None:
             if target in by_name and target not in seen:
                 seen.add(target)
                 queue.append(target)
-    assert set(by_name) - seen == set()
+    assert {p.stem for p in by_name.values()} - {by_name[name].stem for name in seen} == set()
+
+
+def _link_names(vault: Path) -> set[str]:
+    """What a `[[link]]` may name: a note's name, or its path without `.md`."""
+    return {p.stem for p in notes(vault)} | {
+        p.relative_to(vault).with_suffix("").as_posix() for p in notes(vault)}
 
 
 def test_source_frontmatter_has_the_documented_fields(seed_vault: Path) -> None:
@@ -129,7 +141,8 @@ def test_question_frontmatter_has_the_documented_fields(seed_vault: Path) -> Non
 
 
 def test_hub_lists_sources_by_role_and_questions_by_level(seed_vault: Path) -> None:
-    """Topic 1's hub groups its sources under Core/Practitioner and its questions by level."""
+    """Topic 1's hub embeds its panel, which groups its sources under Core/Practitioner and its
+    questions by level."""
     hub = seed_vault / "Topics" / (
         "1 Post-Training LLMs (SFT, DPO, RLHF, preference optimization).md"
     )
@@ -137,11 +150,17 @@ def test_hub_lists_sources_by_role_and_questions_by_level(seed_vault: Path) -> N
     assert data["vaultkit"] == "topic"
     assert data["id"] == "t-post-training-llms-sft-dpo-rlhf-preference-optimization"
     headings = [line for line in body.splitlines() if line.startswith("#")]
-    assert headings[:1] == ["# 1 Post-Training LLMs (SFT, DPO, RLHF, preference optimization)"]
-    for heading in ("### Core", "### Practitioner", "### Foundational", "### Deep understanding",
-                    "### Interview-style", "## Summary"):
+    assert headings == ["# 1 Post-Training LLMs (SFT, DPO, RLHF, preference optimization)",
+                        "## Summary", "### What knob does this give me?",
+                        "### When does it fail?", "### What metric does it affect?"]
+    panel = "Dashboards/Topics/post-training-llms-sft-dpo-rlhf-preference-optimization"
+    assert f"\n![[{panel}]]\n" in body
+    _, shown = split_note(seed_vault / f"{panel}.md")
+    headings = [line for line in shown.splitlines() if line.startswith("#")]
+    for heading in ("## Sources", "### Core", "### Practitioner", "## Questions",
+                    "### Foundational", "### Deep understanding", "### Interview-style"):
         assert heading in headings
-    assert body.index("[[RLHF Book (Nathan Lambert)]]") < body.index("### Practitioner")
+    assert shown.index("[[RLHF Book (Nathan Lambert)]]") < shown.index("### Practitioner")
 
 
 def test_home_carries_the_lists_guidance(seed_vault: Path) -> None:
@@ -198,7 +217,8 @@ def test_rerun_changes_no_byte_and_creates_nothing(run_cli: RunCli, tmp_path: Pa
 def test_user_edits_survive_and_only_missing_notes_return(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
-    """Edited notes keep their words, a renamed note is not re-created, a deleted one is."""
+    """Edited notes keep their words, a renamed note is not re-created, a deleted one is; a
+    Home rewritten without vaultkit's id is the user's file, and vaultkit's Home goes beside it."""
     vault = tmp_path / "v"
     run_cli("init", vault)
     dpo = vault / "Sources" / "DPO paper (Direct Preference Optimization).md"
@@ -217,29 +237,39 @@ def test_user_edits_survive_and_only_missing_notes_return(
     result = run_cli("init", vault)
 
     assert result.exit_code == 0
-    assert "Created 1 file in" in result.stdout
+    assert "Created 2 files in" in result.stdout
+    assert 'Home.md is yours (not made by vaultkit); vaultkit\'s Home is "Home (2).md"' in (
+        result.stdout
+    )
     assert dpo.read_text(encoding="utf-8") == edited
     assert not grpo.exists()
     assert moved.is_file()
     assert question.is_file()
     assert home.read_text(encoding="utf-8") == "# My own home\n"
+    assert split_note(vault / "Home (2).md")[0]["vaultkit"] == "home"
 
 
 def test_file_at_a_planned_name_is_left_alone(run_cli: RunCli, tmp_path: Path) -> None:
-    """A user's note that already has a planned name keeps its bytes and is linked as it is."""
+    """A user's note that already has a planned name keeps its bytes; vaultkit's note is made
+    beside it, said so, and linked (never adopted silently: test_foreign_files.py)."""
     vault = tmp_path / "v"
     (vault / "Sources").mkdir(parents=True)
     mine = vault / "Sources" / "Attention Is All You Need.md"
     mine.write_text("my own notes on attention\n", encoding="utf-8")
+    said = ("Sources/Attention Is All You Need.md is yours (not made by vaultkit); vaultkit's "
+            'note is "Sources/Attention Is All You Need (2).md"')
     result = run_cli("init", vault, "--dry-run")
-    assert "skip    Sources/Attention Is All You Need.md" in result.stdout
+    assert "create  Sources/Attention Is All You Need (2).md" in result.stdout
+    assert said in result.stdout
     result = run_cli("init", vault)
     assert result.exit_code == 0
-    assert "Created 174 files" in result.stdout
+    assert "Created 175 files" in result.stdout
+    assert said in result.stdout
     assert mine.read_text(encoding="utf-8") == "my own notes on attention\n"
-    assert not list((vault / "Sources").glob("Attention Is All You Need (*"))
-    hub = vault / "Topics" / "17 Architectural Bias & Limits.md"
-    assert "[[Attention Is All You Need]]" in hub.read_text(encoding="utf-8")
+    # Linked by its own name wherever the vault lists it (a hub, or the panel a hub embeds).
+    linking = [name for name, data in all_files(vault).items()
+               if b"[[Attention Is All You Need (2)|Attention Is All You Need]]" in data]
+    assert linking
 
 
 def test_same_name_elsewhere_gets_a_unique_name(run_cli: RunCli, tmp_path: Path) -> None:
@@ -251,8 +281,8 @@ def test_same_name_elsewhere_gets_a_unique_name(run_cli: RunCli, tmp_path: Path)
     assert result.exit_code == 0
     ours = vault / "Sources" / "Attention Is All You Need (2).md"
     assert split_note(ours)[0]["title"] == "Attention Is All You Need"
-    hub = vault / "Topics" / "17 Architectural Bias & Limits.md"
-    assert "[[Attention Is All You Need (2)|Attention Is All You Need]]" in hub.read_text(
+    panel = vault / "Dashboards" / "Topics" / "architectural-bias-limits.md"  # hub 17's
+    assert "[[Attention Is All You Need (2)|Attention Is All You Need]]" in panel.read_text(
         encoding="utf-8"
     )
 
@@ -297,8 +327,10 @@ def test_markdown_links_resolve_to_files(run_cli: RunCli, tmp_path: Path) -> Non
             checked += 1
     assert checked > 500
     hub = vault / "Topics" / "7 Experiment Design & Taste.md"
-    assert "](../Sources/Andrej%20Karpathy%20%E2%80%93%20Research%20Taste.md)" in (
-        hub.read_text(encoding="utf-8")
+    panel = "../Dashboards/Topics/experiment-design-taste.md"
+    assert f"]({panel})\n" in hub.read_text(encoding="utf-8")  # a link, not an embed
+    assert "](../../Sources/Andrej%20Karpathy%20%E2%80%93%20Research%20Taste.md)" in (
+        (hub.parent / panel).read_text(encoding="utf-8")
     )
     assert 'links = "markdown"' in (vault / "vaultkit.toml").read_text(encoding="utf-8")
 
@@ -370,7 +402,7 @@ def test_hostile_titles_stay_inside_the_vault(
         assert len(path.name) <= 100
         assert path.stem.split(".")[0].upper() != "CON"
         assert not path.name.startswith(".")
-    names = {p.stem for p in notes(vault)}
+    names = _link_names(vault)
     for path in notes(vault):
         if path.parent.name == "Lists":
             continue  # the user's own list, copied as it is

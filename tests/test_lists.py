@@ -49,9 +49,10 @@ GOLDEN_INPUTS = sorted(FIXTURES.glob("*.md"))
 # --- helpers -----------------------------------------------------------------------------
 
 
-SHOWN_WHEN_SET = {"links", "labels", "group"}
-"""Fields the importer of other shapes added: written only when a list sets them, so the goldens
-of lists without them (the shipped ones) stay as they were."""
+SHOWN_WHEN_SET = {"links", "labels", "group", "kept"}
+"""Fields the importer of other shapes added (and `kept`, which only the vault's memory sets):
+written only when set, so the goldens of lists without them (the shipped ones) stay as they
+were."""
 
 
 def to_json(value: object) -> object:

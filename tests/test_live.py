@@ -245,8 +245,9 @@ def start_live(monkeypatch: pytest.MonkeyPatch) -> Iterator[StartRig]:
 
 
 def snapshot(vault: Path) -> dict[str, str]:
+    """The dashboards, the topic index and the topic panels (below), by name."""
     return {p.name.removesuffix(".md"): p.read_text(encoding="utf-8")
-            for p in sorted((vault / "Dashboards").glob("*.md"))}
+            for p in sorted((vault / "Dashboards").rglob("*.md"))}
 
 
 def assert_one_write_per_changed_dashboard(
@@ -314,7 +315,9 @@ def test_a_vim_save_never_drops_the_note(vault: Path, start_live: StartRig) -> N
         section(rig.text("Unanswered questions"), f"## {TOPIC_1}"), "### Deep understanding"),
         what="the question to move to Deep understanding")
     rig.settle(QUESTION.rsplit("/", 1)[0])
-    assert assert_one_write_per_changed_dashboard(rig, before) == ["Unanswered questions"]
+    # The question's topic panel lists it under its new level too.
+    assert assert_one_write_per_changed_dashboard(rig, before) == [
+        "Unanswered questions", "post-training-llms-sft-dpo-rlhf-preference-optimization"]
 
     before, since = snapshot(vault), len(rig.writes)
     vim_save(vault / SOURCE, set_field(vault / SOURCE, "status", "read"))

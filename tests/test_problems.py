@@ -149,7 +149,9 @@ def entry_left_the_list(vault: Path) -> None:
 
 def topic_left_the_lists(vault: Path) -> None:
     (vault / "Topics" / "Gone.md").write_text(
-        "---\nvaultkit: topic\nid: t-gone\ntitle: Gone\n---\n# Gone\n", encoding="utf-8"
+        "---\nvaultkit: topic\nid: t-gone\ntitle: Gone\n---\n# Gone\n\n"
+        "![[Dashboards/Topics/gone]]\n",
+        encoding="utf-8",
     )
 
 

@@ -83,6 +83,7 @@ def test_source_note_reads_back_field_by_field(seed_vault: Path) -> None:
         before_lines=0,
         after_lines=0,
         links=(POST_TRAINING,),
+        wikilinks=1,
         problems=(),
     )
 
@@ -112,19 +113,12 @@ def test_question_note_reads_back_field_by_field(seed_vault: Path) -> None:
         status_line=9,
         topic=POST_TRAINING,
         level="interview",
-        links=record.links,  # checked below: the topic, then the topic's sources
+        links=record.links,  # checked below: the topic, then its panel's sources, embedded
+        wikilinks=2,  # the topic's link and the panel's embed: the note's link style
         problems=(),
     )
-    assert record.links[0] == POST_TRAINING
-    assert record.links[1:] == (
-        "RLHF Book (Nathan Lambert)",
-        "Hugging Face TRL Documentation (RLHF & DPO)",
-        "Hugging Face RLHF Book",
-        "DPO paper (Direct Preference Optimization)",
-        "GRPO (Group Relative Policy Optimization)",
-        "OpenAI blog - Learning from Human Preferences",
-        "Sebastian Raschka – LLM finetuning overview",
-        "Lil’Log (Lilian Weng) – RLHF",
+    assert record.links == (
+        POST_TRAINING, "Dashboards/Topics/post-training-llms-sft-dpo-rlhf-preference-optimization",
     )
 
 
@@ -139,8 +133,9 @@ def test_topic_hub_reads_back_field_by_field(seed_vault: Path) -> None:
     assert (record.status, record.status_line) == (None, None)
     assert (record.topic, record.role, record.level, record.url) == (None, None, None, None)
     assert (record.summary_lines, record.problems) == (0, ())
-    assert len(record.links) == 8 + 12  # its sources, then its questions
-    assert "When would you choose GRPO over DPO" in record.links
+    # Its panel, embedded: the panel lists its sources and questions, with their status.
+    assert record.links == (
+        "Dashboards/Topics/post-training-llms-sft-dpo-rlhf-preference-optimization",)
 
 
 def test_optional_topic_hub_reads_as_optional(seed_vault: Path) -> None:

@@ -253,7 +253,7 @@ def test_sigterm_during_the_first_scan_stops_it_before_the_build(
     """SIGTERM once the first scan of 1,000 large uncached notes has begun: status 0, and the
     watcher ends without finishing the scan or building; the dashboards are as they were."""
     make_bulk_notes(vault, 1000)
-    before = {p.name: p.read_bytes() for p in (vault / "Dashboards").iterdir()}
+    before = {p.name: p.read_bytes() for p in (vault / "Dashboards").rglob("*.md")}
     watching = spawn(vault)
     wait_until(lambda: "scanning" in watching.log or "initial build" in watching.log
                or watching.proc.poll() is not None, timeout=STARTUP, what="the scan to begin")
@@ -263,7 +263,7 @@ def test_sigterm_during_the_first_scan_stops_it_before_the_build(
     assert "initial build" not in watching.log
     assert "Stopped." in watching.log
     assert "Traceback" not in watching.log
-    assert {p.name: p.read_bytes() for p in (vault / "Dashboards").iterdir()} == before
+    assert {p.name: p.read_bytes() for p in (vault / "Dashboards").rglob("*.md")} == before
     assert [p for p in vault.rglob("*") if p.name.endswith(".vaultkit-tmp")] == []
 
 

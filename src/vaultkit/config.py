@@ -14,7 +14,7 @@ from typing import Literal, cast
 
 from vaultkit.errors import ConfigError
 from vaultkit.files.reads import NotRegularError, TooLargeError, read_file
-from vaultkit.model import Dashboard, Kind
+from vaultkit.model import Dashboard, Kind, short_hash, slug
 
 CONFIG_NAME = "vaultkit.toml"
 LIMIT_BYTES = 1 << 20
@@ -119,6 +119,39 @@ class Settings:
     def dashboard_paths(self) -> dict[Dashboard, str]:
         """Each dashboard's path relative to the vault, in Home's order."""
         return {board: f"{self.folders.dashboards}/{board.stem}.md" for board in Dashboard}
+
+    def topic_index_path(self) -> str:
+        """The generated topic index (every topic with its coverage) that Home embeds."""
+        return f"{self.folders.dashboards}/{TOPIC_INDEX_STEM}.md"
+
+    def panels_folder(self) -> str:
+        """The folder of the generated topic panels, one per topic."""
+        return f"{self.folders.dashboards}/{PANELS_FOLDER}"
+
+    def panel_path(self, topic_key: str) -> str:
+        """The path of a topic's generated panel, which its hub and questions embed.
+
+        Named from the topic's stable key (its hub's id without `t-`), never from the hub's
+        file name, which the user may change: an embed written at init keeps working.
+        """
+        return f"{self.panels_folder()}/{panel_name(topic_key)}.md"
+
+
+TOPIC_INDEX_STEM = "Topic index"
+PANELS_FOLDER = "Topics"
+_PANEL_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_PANEL_NAME_CHARS = 80
+_RESERVED_NAME = re.compile(r"(con|prn|aux|nul|com\d|lpt\d)", re.IGNORECASE)
+
+
+def panel_name(topic_key: str) -> str:
+    """A panel's file name (no `.md`) from a topic key: the key itself when it is a short slug,
+    as vaultkit makes them; else a slug of it and a hash, so a hand-written id (`../x`, `CON`)
+    is never a path or a name Windows refuses, and two keys never share a name."""
+    if (len(topic_key) <= _PANEL_NAME_CHARS and _PANEL_NAME.fullmatch(topic_key)
+            and not _RESERVED_NAME.fullmatch(topic_key)):
+        return topic_key
+    return f"{slug(topic_key)[:_PANEL_NAME_CHARS - 11].rstrip('-')}-{short_hash(topic_key)}"
 
 
 def load(vault: Path) -> Settings:

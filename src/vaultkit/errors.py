@@ -6,7 +6,10 @@ builds its message from fields so callers pass facts, not prose.
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
+
+from vaultkit.files.display import shown
 
 
 class VaultkitError(Exception):
@@ -58,6 +61,36 @@ class VaultPathError(VaultkitError):
         super().__init__(f"{path}: {reason}")
 
 
+class NotAVaultError(VaultkitError):
+    """A folder without `vaultkit.toml`: no command but `init` treats it as a vault."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"{shown(str(path))} is not a vaultkit vault (no vaultkit.toml); "
+            f"run `vaultkit init {shlex.quote(shown(str(path)))}`"
+        )
+
+
+class NestedVaultError(VaultkitError):
+    """`init` on a folder that holds a vault below it, or lies inside one."""
+
+    def __init__(self, path: Path, other: Path, *, inside: bool) -> None:
+        self.path = path
+        self.other = other
+        self.inside = inside
+        where, what = shown(str(path)), shown(str(other))
+        if inside:
+            message = (f"{where} is inside the vaultkit vault {what}: its notes would belong to "
+                       "both vaults")
+        else:
+            message = (f"{where} holds the vaultkit vault {what}: init would take that vault's "
+                       "notes for its own")
+        super().__init__(message)
+        self.hint = (f"Run `vaultkit init` on a folder outside any vault, or "
+                     f"`vaultkit init {shlex.quote(what)}` to complete that vault.")
+
+
 class AlreadyWatchedError(VaultkitError):
     """Another process holds the vault's lock."""
 
@@ -98,6 +131,19 @@ class LinkStyleError(VaultkitError):
             f"{vault} uses links = {current!r} (vaultkit.toml); --links {wanted} would mix "
             "styles in one vault"
         )
+
+
+class RelinkStyleError(VaultkitError):
+    """`relink --links STYLE` when `vaultkit.toml` asks for the other style."""
+
+    def __init__(self, settings: Path, current: str, wanted: str, line: int | None) -> None:
+        self.settings = settings
+        self.line = line
+        where = f"{settings}:{line}" if line is not None else str(settings)
+        super().__init__(f"{where} says links = \"{current}\"; relink --links {wanted} would "
+                         "leave the notes in another style than the one vaultkit writes")
+        self.hint = (f"Change that line to links = \"{wanted}\" first (new notes and the "
+                     f"dashboards follow it), then run `vaultkit relink --links {wanted}` again.")
 
 
 class VaultGoneError(VaultkitError):

@@ -137,7 +137,7 @@ class Topic:
     """One subject of study: a hub note, its sources and its questions."""
 
     key: str
-    """Stable identity: a slug of the title, so renumbering the sections changes nothing."""
+    """Stable identity: a slug of the title (the old title's once reworded: `scaffold.reworded`)."""
     title: str
     """The heading text without its number."""
     number: str | None = None
@@ -213,12 +213,14 @@ class Question:
     details: str = ""
     """Markdown of sub-items that are part of the question ("1. too high 2. too low")."""
     line: int = 0
+    kept: str | None = None
+    """The id of its note since the list reworded it (`scaffold.reworded`); None: computed."""
     id: str = field(init=False)
-    """`q-` and a hash of the topic's key and the question's words."""
+    """`kept`, else `q-` and a hash of the topic's key and the question's words."""
 
     def __post_init__(self) -> None:
         key = fold(" ".join((self.topic_key, self.context, self.text, self.details)))
-        object.__setattr__(self, "id", f"q-{short_hash(key)}")
+        object.__setattr__(self, "id", self.kept or f"q-{short_hash(key)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +313,10 @@ class ListedIds:
     topics: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     questions: tuple[str, ...] = ()
+    outline: tuple[tuple[str, ...], ...] = ()
+    """Beside each topic, the headings above it in the lists (`list_ids.outline`)."""
+    intros: tuple[tuple[str, str], ...] = ()
+    """(heading, the prose the list puts under it) for each of those headings that has some."""
 
     @classmethod
     def of(cls, catalog: Catalog) -> ListedIds:

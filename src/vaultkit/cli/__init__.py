@@ -3,7 +3,7 @@
 Importing the modules registers their commands on `main`.
 """
 
-from vaultkit.cli import making, reading, watching
+from vaultkit.cli import making, reading, relinking, watching
 from vaultkit.cli.app import ExitStatus, main
 
-__all__ = ["ExitStatus", "main", "making", "reading", "watching"]
+__all__ = ["ExitStatus", "main", "making", "reading", "relinking", "watching"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
 
@@ -21,7 +22,9 @@ from vaultkit.report.structure import (
     preview,
     structure,
     totals_line,
+    yours_lines,
 )
+from vaultkit.scaffold.reworded import Ambiguity, Rewording
 
 
 @main.command(short_help="Create a study vault from your two lists.")
@@ -90,6 +93,7 @@ def init(  # click passes every option by name
     elif dry_run:  # the preview lists the skipped lines itself: no warnings on stderr
         for line in preview(found, result.report, result.vault, verbose=verbose):
             click.echo(shown(line))
+        _print_rewordings(result.reworded, result.ambiguous)
     else:
         _print_init(result, found)
 
@@ -102,8 +106,11 @@ def _print_init(result: InitResult, found: Structure) -> None:
         f"Created {plural(len(report.created), 'file')} in {result.vault}"
         f" ({len(report.skipped)} already there, left as they are)."
     )
+    for line in yours_lines(report.created):
+        click.secho(shown(line), fg="yellow")
     for line in [totals_line(found), *join_lines(found)]:
         click.echo(shown(line))
+    _print_rewordings(result.reworded, result.ambiguous)
     if result.build is not None:
         print_build(result.build, quiet_unchanged=True)
     click.echo("")
@@ -117,16 +124,21 @@ def _print_init(result: InitResult, found: Structure) -> None:
 @main.command(short_help="Add notes for new list entries, then build.")
 @VAULT
 @click.option("--dry-run", is_flag=True, help="Print what would be created; write nothing.")
-def sync(vault: Path, dry_run: bool) -> None:
+@click.option("--new", "accept_new", is_flag=True, help="Give entries that sync reports as "
+              "ambiguous rewordings notes of their own (the old notes stay as they are).")
+def sync(vault: Path, *, dry_run: bool, accept_new: bool) -> None:
     """Make notes for entries added to the lists inside VAULT, then build.
 
     Add a source to Lists/Reading list.md (or a question to Lists/Question
     syllabus.md), run sync, and its note appears (with a hub, if its topic is new).
     Existing notes are never changed or deleted; an entry whose note you deleted is
-    reported, not re-created.
+    reported, not re-created. An entry you reworded keeps its note; when it is not
+    clear which entry a new wording replaces, sync says so and makes no note (reword
+    one at a time, or pass --new).
     """
     root, settings = open_vault(vault)
-    _print_sync(sync_vault(root, settings, dry_run=dry_run), dry_run=dry_run)
+    result = sync_vault(root, settings, dry_run=dry_run, accept_new=accept_new)
+    _print_sync(result, dry_run=dry_run)
 
 
 def _print_sync(result: SyncResult, *, dry_run: bool) -> None:
@@ -135,11 +147,21 @@ def _print_sync(result: SyncResult, *, dry_run: bool) -> None:
     verb = "would be created" if dry_run else "created"
     for planned in result.created:
         click.echo(shown(f"{'create' if dry_run else 'created'}  {planned.path}"))
+    for line in yours_lines(result.created):  # a new entry's name held by a file of the user's
+        click.secho(shown(line), fg="yellow")
     for kind, title in result.without_notes:
         click.echo(shown(f"no note  {kind} “{title}” (its note was deleted; `vaultkit init` "
                          "restores it)"))
+    _print_rewordings(result.reworded, result.ambiguous)
     for path in result.gone:
         click.echo(shown(f"not listed  {path} (its entry left the lists; the note is kept)"))
     click.echo(f"{plural(len(result.created), 'new note').capitalize()} {verb}.")
     if result.build is not None:
         print_build(result.build, quiet_unchanged=True)
+
+
+def _print_rewordings(reworded: Sequence[Rewording], ambiguous: Sequence[Ambiguity]) -> None:
+    for rewording in reworded:
+        click.echo(shown(rewording.line))
+    for ambiguity in ambiguous:
+        click.secho(shown(ambiguity.line), fg="yellow")

@@ -1,4 +1,4 @@
-"""`vaultkit build`: the dashboards written from the notes, in one of two modes.
+"""`vaultkit build`: the dashboards and topic panels written from the notes, in one of two modes.
 
 - `build_once`: a command's build (build, init, sync). It cleans up after killed runs, skips
   everything when nothing changed since the last one (`cache.BUILD`), else scans the vault.
@@ -21,11 +21,11 @@ from vaultkit.commands.survey import assess
 from vaultkit.config import Settings
 from vaultkit.errors import VaultPathError
 from vaultkit.files.writes import remove_stale_temp_files
-from vaultkit.report import dashboards, publish
+from vaultkit.report import dashboards, owned, panels, publish
 from vaultkit.vault import cache
 from vaultkit.vault.cache import Caches, stamp
 from vaultkit.vault.index import VaultIndex, snapshot
-from vaultkit.vault.list_ids import parsed_ahead
+from vaultkit.vault.list_ids import listed_in_vault, parsed_ahead
 from vaultkit.vault.store import CACHE_DIR, STATE_DIR
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,8 @@ class BuildResult:
 
     written: list[str] = field(default_factory=list)
     """Dashboards whose text changed, by relative path."""
+    panels: list[str] = field(default_factory=list)
+    """Topic panels and the topic index whose text changed, by relative path."""
     kept: list[tuple[str, str]] = field(default_factory=list)
     """(dashboard, where its hand-edited version was kept) for each edit kept aside."""
     problems: int = 0
@@ -112,14 +114,22 @@ def _publish(
     never the moves and writes around it.
     """
     root, settings = index.root, index.settings
-    kept = recovered + publish.keep_aside(root, settings)
+    kept = recovered + publish.keep_aside(root, settings, panels.owned_paths(index, settings))
     if kept:
         index.update([p for pair in kept for p in pair])
     with interruptible():
         surveyed = assess(index, caches)  # hand edits are aside: each is checked again when written
         rendered = dashboards.render(surveyed.progress, surveyed.problems, settings)
+        listed, _ = listed_in_vault(caches, settings)  # kept in memory by `assess`
+        rendered |= panels.render(surveyed.progress, settings, listed)
     report = publish.write(root, rendered)
-    return BuildResult(report.written, kept + report.kept, len(surveyed.problems))
+    boards = set(settings.dashboard_paths().values())
+    return BuildResult(
+        written=[p for p in report.written if p in boards],
+        panels=[p for p in report.written if p not in boards],
+        kept=kept + report.kept,
+        problems=len(surveyed.problems),
+    )
 
 
 # -- the last one-shot build (cache.BUILD) -----------------------------------------------------
@@ -134,7 +144,7 @@ def _state(root: Path, settings: Settings) -> State | None:
     None when a file changed in the last two seconds, within its stamp's resolution.
     """
     files = snapshot(root)
-    for relative in settings.dashboard_paths().values():
+    for relative in owned.owned(root, settings):
         files.pop(relative, None)  # in the key by their hashes instead: a build rewrites them
     lists = {rel: stamp(root / rel) for rel in (settings.reading_list, settings.syllabus)}
     if any(cache.is_racy(s) for s in (*files.values(), *lists.values())):

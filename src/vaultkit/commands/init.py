@@ -9,6 +9,7 @@ from pathlib import Path
 
 from vaultkit import config
 from vaultkit.commands.build import BuildResult, build_once
+from vaultkit.commands.survey import refuse_nested
 from vaultkit.config import LinkStyle, Settings
 from vaultkit.errors import LinkStyleError, VaultPathError
 from vaultkit.lists import load_reading_list, load_syllabus, read_list_bytes
@@ -16,11 +17,13 @@ from vaultkit.lists.joins import combine
 from vaultkit.model import Catalog, ListWarning, ReadingList, Syllabus
 from vaultkit.scaffold.create import CreationReport, create_files
 from vaultkit.scaffold.existing import scan_existing
-from vaultkit.scaffold.plan import plan_files
+from vaultkit.scaffold.plan import Plan, plan_files
+from vaultkit.scaffold.reworded import Ambiguity, Rewording, carry
 from vaultkit.scaffold.templates import shipped_list
 from vaultkit.vault import seen
 from vaultkit.vault.cache import Caches
 from vaultkit.vault.list_ids import prime
+from vaultkit.vault.seen import Memory
 
 READING_LIST = "Reading list.md"
 SYLLABUS = "Question syllabus.md"
@@ -38,6 +41,10 @@ class InitResult:
     """The dashboards written at the end; None for a dry run."""
     lists: tuple[Path, ...] = ()
     """The reading list and the syllabus the catalog was read from."""
+    reworded: tuple[Rewording, ...] = ()
+    """Entries reworded in the vault's lists since their notes were made: the notes are kept."""
+    ambiguous: tuple[Ambiguity, ...] = ()
+    """New entries that could each be one of several reworded ones: no note made."""
 
 
 def init_vault(
@@ -56,6 +63,7 @@ def init_vault(
     """
     if vault.exists() and not vault.is_dir():
         raise VaultPathError(vault, "exists and is not a folder; name a new or existing folder")
+    refuse_nested(vault)
     settings = config.load(vault)
     has_settings = (vault / config.CONFIG_NAME).is_file()
     if links is not None and has_settings and links != settings.links:
@@ -71,20 +79,32 @@ def init_vault(
     reading = (load_reading_list(reading_path, reading_bytes) if reading_path
                else ReadingList((), ()))
     questions = load_syllabus(syllabus_path, syllabus_bytes) if syllabus_path else Syllabus((), ())
-    catalog = combine(reading, questions, settings.topics)
+    # An existing vault: entries reworded in its lists keep their notes, as in `sync`.
+    existing = scan_existing(vault)
+    memory = seen.recall(vault)
+    carried = carry(combine(reading, questions, settings.topics), memory, existing.paths_by_id)
+    catalog = carried.catalog
 
     copied = {"reading_list": reading_bytes, "syllabus": syllabus_bytes}
     plan = plan_files(
         catalog,
         settings,
         vault,
-        scan_existing(vault),
+        existing,
         {name: data for name, data in copied.items() if data is not None},
     )
+    # An ambiguous rewording gets no note: a duplicate is worse than one made later.
+    plan = Plan(plan.vault, tuple(f for f in plan.files if f.note_id not in carried.held))
     report = create_files(plan, dry_run=dry_run)
     built = None
     if not dry_run:
-        seen.remember(vault, _entry_ids(catalog))
+        made = {f.note_id for f in report.created if f.note_id is not None}
+        seen.remember(
+            vault,
+            [note_id for note_id in _entry_ids(catalog) if note_id not in carried.held],
+            entries=carried.remembered(memory or Memory(), {*existing.paths_by_id, *made}),
+            kept=carried.kept,
+        )
         caches = Caches(vault)  # the build need not parse the lists again
         prime(caches, settings, ((reading_bytes, reading), (syllabus_bytes, questions)))
         built = build_once(vault, settings, caches=caches)
@@ -94,7 +114,8 @@ def init_vault(
         + [(vault / name, w) for name, w in catalog.warnings]  # `[topics]` lines that join nothing
     )
     given = tuple(path for path in (reading_path, syllabus_path) if path)
-    return InitResult(vault, catalog, report, warnings, settings, built, given)
+    return InitResult(vault, catalog, report, warnings, settings, built, given,
+                      carried.reworded, carried.ambiguous)
 
 
 def _chosen_lists(

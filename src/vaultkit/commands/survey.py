@@ -6,17 +6,20 @@ the progress and the problems the dashboards show.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from vaultkit import config
 from vaultkit.config import Settings
-from vaultkit.errors import VaultPathError
+from vaultkit.errors import ConfigError, NestedVaultError, NotAVaultError, VaultPathError
 from vaultkit.model import ListedIds
 from vaultkit.report import publish
 from vaultkit.report.problems import find_problems
 from vaultkit.report.progress import Progress, measure
+from vaultkit.vault import seen
 from vaultkit.vault.cache import Caches
 from vaultkit.vault.index import VaultIndex
 from vaultkit.vault.list_ids import listed_in_vault
@@ -39,12 +42,40 @@ class Survey:
 
 
 def open_vault(root: Path) -> tuple[Path, Settings]:
-    """The vault folder and its settings, or a VaultPathError saying why it is not one."""
+    """The vault folder and its settings, or an error saying why it is not one.
+
+    Only a folder with `vaultkit.toml` is a vault: a typo or a home folder is refused before
+    anything is read or written (no `.vaultkit/` appears in it).
+    """
     if not root.exists():
         raise VaultPathError(root, "no such folder; create a vault with `vaultkit init`")
     if not root.is_dir():
         raise VaultPathError(root, "is not a folder")
+    settings_file = root / config.CONFIG_NAME
+    if not os.path.lexists(settings_file):
+        raise NotAVaultError(root)
+    if not settings_file.is_file():  # a folder, a FIFO, a dangling link: defaults would lie
+        raise ConfigError(settings_file, "is not a regular file")
     return root, config.load(root)
+
+
+def refuse_nested(vault: Path) -> None:
+    """Raise NestedVaultError when `vault` lies inside a vault or holds one below it.
+
+    A vault in a vault shares its notes: the outer one's index would count the inner one's
+    notes (duplicate ids), and `init` on the outer one would take them for its own. The vault
+    itself (its own `vaultkit.toml`) is fine: re-running `init` completes it.
+    """
+    resolved = vault.resolve()
+    for parent in resolved.parents:
+        if (parent / config.CONFIG_NAME).is_file():
+            raise NestedVaultError(vault, parent, inside=True)
+    if not vault.is_dir():
+        return
+    for folder, dirs, files in os.walk(vault):  # symlinked folders are not followed
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        if folder != str(vault) and config.CONFIG_NAME in files:
+            raise NestedVaultError(vault, Path(folder), inside=False)
 
 
 def survey(root: Path, settings: Settings) -> Survey:
@@ -59,6 +90,8 @@ def assess(index: VaultIndex, caches: Caches, *, extra: Sequence[Problem] = ()) 
     """Measure and judge the index as it is; `extra` problems are reported after the lists'."""
     root, settings = index.root, index.settings
     listed, list_problems = listed_in_vault(caches, settings)
+    if listed is not None:  # translated after the cache, which is keyed by the lists' bytes
+        listed = _as_kept(listed, seen.kept_ids(root))
     problems = find_problems(
         index, settings,
         listed=listed,
@@ -67,6 +100,19 @@ def assess(index: VaultIndex, caches: Caches, *, extra: Sequence[Problem] = ()) 
     )
     order = _list_order(listed) if listed is not None else None
     return Survey(root, settings, index, measure(index, settings, order), problems)
+
+
+def _as_kept(listed: ListedIds, kept: Mapping[str, str]) -> ListedIds:
+    """The ids as the vault knows them: an entry reworded in the list names the note `sync`
+    kept for it, which is therefore never "no longer in the list"."""
+    if not kept:
+        return listed
+
+    def ids(listed_ids: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(kept.get(note_id, note_id) for note_id in listed_ids)
+
+    return dataclasses.replace(listed, topics=ids(listed.topics), sources=ids(listed.sources),
+                               questions=ids(listed.questions))
 
 
 def _list_order(listed: ListedIds) -> dict[str, int]:

@@ -1,13 +1,14 @@
 """`vaultkit sync`: notes for the entries added to the lists inside the vault, then a build.
 
 Only entries that are new since vaultkit last made notes get one: an entry whose note the user
-deleted stays deleted (and is reported). No existing note is ever changed or deleted.
+deleted stays deleted (and is reported), an entry the user reworded keeps its note
+(`scaffold.reworded`). No existing note is ever changed or deleted.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -20,7 +21,9 @@ from vaultkit.model import LISTED_KINDS, Catalog, Kind, ListWarning
 from vaultkit.scaffold.create import create_files
 from vaultkit.scaffold.existing import scan_existing
 from vaultkit.scaffold.plan import Plan, PlannedFile, plan_files
+from vaultkit.scaffold.reworded import Ambiguity, Carried, Rewording, carry
 from vaultkit.vault import seen
+from vaultkit.vault.seen import Memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,10 @@ class SyncResult:
     """Notes whose entries are no longer in the lists; left as they are."""
     warnings: list[tuple[str, ListWarning]] = field(default_factory=list)
     """Entries the lists' parser skipped, with the list they are in."""
+    reworded: list[Rewording] = field(default_factory=list)
+    """Entries whose words changed in the list: their notes are kept."""
+    ambiguous: list[Ambiguity] = field(default_factory=list)
+    """New entries that could each be one of several reworded ones: no note made."""
     build: BuildResult | None = None
 
 
@@ -41,25 +48,30 @@ def sync_vault(
     *,
     dry_run: bool = False,
     build: bool = True,
+    accept_new: bool = False,
     interruptible: Callable[[], AbstractContextManager[object]] = nullcontext,
 ) -> SyncResult:
     """Create notes for new entries; `build=False` leaves the dashboards to the caller.
 
+    `accept_new` gives entries that are ambiguous rewordings notes of their own.
     `interruptible` wraps the part that only reads (the lists, every note's id, the plan), so
     that a watcher's stop request may abandon it; never the creation of notes.
     """
     with interruptible():
-        catalog = load_catalog(root, settings)
-        if catalog is None:
+        as_listed = load_catalog(root, settings)
+        if as_listed is None:
             raise NoListsError(root, settings.reading_list, settings.syllabus)
         existing = scan_existing(root)
-        known = seen.known_ids(root)
-        if known is None:  # no record (deleted, or a vault from elsewhere): what has notes
-            known = set(existing.paths_by_id)
+        memory = seen.recall(root)
+        # No record (deleted, or a vault from elsewhere): what has notes counts as known.
+        known = memory.known if memory is not None else frozenset(existing.paths_by_id)
+        carried = carry(as_listed, memory, existing.paths_by_id, accept_new=accept_new)
+        catalog = carried.catalog
         plan = plan_files(catalog, settings, root, existing)
     new_notes = [
         f for f in plan.to_create
         if f.kind in LISTED_KINDS and f.note_id is not None and f.note_id not in known
+        and f.note_id not in carried.held
     ]
     titles = _titles(catalog)
     listed = set(titles)
@@ -73,14 +85,31 @@ def sync_vault(
             if note_id not in listed and existing.kinds_by_id.get(note_id) in LISTED_KINDS
         ),
         warnings=list(catalog.warnings),
+        reworded=list(carried.reworded),
+        ambiguous=list(carried.ambiguous),
     )
     if dry_run:
         return result
     creation = create_files(Plan(root, tuple(new_notes)))
-    seen.remember(root, [f.note_id for f in creation.created if f.note_id])
+    remember(root, carried, memory, existing.paths_by_id.keys(),
+             [f.note_id for f in creation.created if f.note_id])
     return dataclasses.replace(
         result, created=creation.created, build=build_once(root, settings) if build else None
     )
+
+
+def remember(
+    root: Path,
+    carried: Carried,
+    memory: Memory | None,
+    had_notes: Collection[str],
+    created: Collection[str],
+) -> None:
+    """Keep in the vault's memory the ids made notes for, every listed entry that has a note
+    in its current words, and which note holds each reworded entry."""
+    with_notes = {*had_notes, *created}
+    entries = carried.remembered(memory or Memory(), with_notes)
+    seen.remember(root, created, entries=entries, kept=carried.kept)
 
 
 def _titles(catalog: Catalog) -> dict[str, tuple[str, str]]:

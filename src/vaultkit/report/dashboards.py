@@ -32,10 +32,10 @@ def render(progress: Progress, problems: list[Problem], settings: Settings) -> d
     """Every dashboard's full text, by relative path."""
     where = settings.dashboard_paths()
     bodies = {
-        Dashboard.PROGRESS: _Page(where[Dashboard.PROGRESS], settings).progress(progress),
-        Dashboard.UNANSWERED: _Page(where[Dashboard.UNANSWERED], settings).unanswered(progress),
-        Dashboard.QUEUE: _Page(where[Dashboard.QUEUE], settings).queue(progress),
-        Dashboard.PROBLEMS: _Page(where[Dashboard.PROBLEMS], settings).problems(problems),
+        Dashboard.PROGRESS: Page(where[Dashboard.PROGRESS], settings).progress(progress),
+        Dashboard.UNANSWERED: Page(where[Dashboard.UNANSWERED], settings).unanswered(progress),
+        Dashboard.QUEUE: Page(where[Dashboard.QUEUE], settings).queue(progress),
+        Dashboard.PROBLEMS: Page(where[Dashboard.PROBLEMS], settings).problems(problems),
     }
     return {where[key]: _with_frontmatter(key, body) for key, body in bodies.items()}
 
@@ -56,7 +56,7 @@ _NOTICE = (
 
 
 @dataclass(slots=True)
-class _Page:
+class Page:
     """One dashboard being written: knows where it is, so its links are right."""
 
     path: str
@@ -82,7 +82,7 @@ class _Page:
     def path_link(self, path: str) -> str:
         """A table cell linking to a note by its path: unambiguous even when names repeat."""
         if not path.endswith(".md"):
-            return _inline(path)
+            return inline(path)
         name = path.rsplit("/", 1)[-1].removesuffix(".md")
         if self.settings.links == "wiki" and _wiki_safe(path):
             return f"[[{path.removesuffix('.md')}\\|{name}]]"
@@ -94,7 +94,7 @@ class _Page:
         The path is percent-encoded from its bytes, so a name that is not UTF-8 still links.
         """
         relative = posixpath.relpath(path, posixpath.dirname(self.path))
-        return f"[{_inline(label)}]({quote(os.fsencode(relative))})"
+        return f"[{inline(label)}]({quote(os.fsencode(relative))})"
 
     def out(self, *lines: str) -> None:
         self.lines.extend(lines)
@@ -149,22 +149,22 @@ class _Page:
         for t in topics:
             practitioner = (
                 "—" if t.practitioner_ok is None
-                else f"{_mark(t.practitioner_ok)} {t.practitioner_read} of {t.practitioner_total}"
+                else f"{mark(t.practitioner_ok)} {t.practitioner_read} of {t.practitioner_total}"
             )
             lines = self.settings.targets.summary_min_lines
-            summary = (f"{_mark(t.summary_ok)} {t.summary_lines} lines" if t.summary_ok
-                       else f"{_mark(False)} {t.summary_lines}/{lines} lines")
+            summary = (f"{mark(t.summary_ok)} {t.summary_lines} lines" if t.summary_ok
+                       else f"{mark(False)} {t.summary_lines}/{lines} lines")
             asked = (
                 ("—", "—") if t.questions_ok is None
-                else (_against(t.drafted, t.questions_target),
-                      _against(t.refined, t.questions_target))
+                else (against(t.drafted, t.questions_target),
+                      against(t.refined, t.questions_target))
             )
             any_role = "" if t.has_roles else " (any)"
-            core = (f"{_mark(t.core_ok)} {t.core_read} of {t.core_total}{any_role}"
+            core = (f"{mark(t.core_ok)} {t.core_read} of {t.core_total}{any_role}"
                     if t.has_sources else "no sources listed")
             self.out(
                 f"| {self.link(t.hub, cell=True)} | {core} | {practitioner} | {summary} | "
-                f"{asked[0]} | {asked[1]} | {_mark(t.covered)} |"
+                f"{asked[0]} | {asked[1]} | {mark(t.covered)} |"
             )
         self.out("")
 
@@ -230,12 +230,12 @@ class _Page:
         for label, topics in (("", progress.required), ("### Optional topics", progress.optional)):
             rows = [
                 (t, s) for t in sorted(topics, key=_tier_order)
-                if (s := _next_source(t, first, settings.sources_reading)) is not None
+                if (s := next_source(t, first, settings.sources_reading)) is not None
             ]
             if rows and label:
                 self.out(label, "")
             for topic, source in rows:
-                role = f" ({_inline(source.role)})" if source.role else ""
+                role = f" ({inline(source.role)})" if source.role else ""
                 self.out(f"- {self.link(topic.hub)}: {self.link(source, source.title)}{role}")
             if rows:
                 self.out("")
@@ -253,11 +253,11 @@ class _Page:
                  "| Note | Line | Problem |", "|---|--:|---|")
         for problem in problems:
             line = str(problem.line) if problem.line else ""
-            self.out(f"| {self.path_link(problem.path)} | {line} | {_inline(problem.message)} |")
+            self.out(f"| {self.path_link(problem.path)} | {line} | {inline(problem.message)} |")
         return self.done()
 
 
-def _next_source(
+def next_source(
     topic: TopicProgress, first: str, reading: tuple[str, ...]
 ) -> NoteRecord | None:
     """The topic's next unread source while its reading is not done: core first.
@@ -281,11 +281,11 @@ def _tier_order(topic: TopicProgress) -> tuple[int, tuple[int, int, str]]:
     return (topic.hub.tier if topic.hub.tier is not None else 99, natural_key(topic.hub))
 
 
-def _mark(ok: bool) -> str:
+def mark(ok: bool) -> str:
     return "✓" if ok else "✗"
 
 
-def _against(done: int, target: int) -> str:
+def against(done: int, target: int) -> str:
     """`✓ 4` once the target is met, `✗ 1/3` until then."""
     return f"✓ {done}" if done >= target else f"✗ {done}/{target}"
 
@@ -300,7 +300,7 @@ _WIKI_ALIAS_BREAKERS = re.compile(r"[`$<>\\\x00-\x1f\x7f]|%%")
 _MERMAID = str.maketrans({'"': "'", "`": "'", "\\": "/", ":": " -"})
 
 
-def _inline(text: str) -> str:
+def inline(text: str) -> str:
     """Note text as one line of literal Markdown: in a table cell, list item or heading, or as
     a Markdown link's text. Newlines become spaces; punctuation that means something is
     escaped with a backslash."""

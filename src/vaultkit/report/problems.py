@@ -7,12 +7,14 @@ in one note never stops the others from being counted; this only says where to l
 
 from __future__ import annotations
 
-import posixpath
+from collections import defaultdict
 from collections.abc import Iterable
 
-from vaultkit.config import Settings
+from vaultkit.config import CONFIG_NAME, Settings
 from vaultkit.files.display import is_shown_as_is
 from vaultkit.model import Kind, ListedIds
+from vaultkit.report.panels import missing_embeds, owned_paths
+from vaultkit.report.renames import Broken, Links
 from vaultkit.vault.index import VaultIndex
 from vaultkit.vault.notes import NoteRecord, Problem
 
@@ -36,10 +38,14 @@ def find_problems(
     for record in index.notes():
         problems.extend(judge_note(record, settings))
     dashboards = set(dashboards)
+    if dashboards:  # the topic index and panels are vaultkit's pages too, even before a build
+        dashboards |= owned_paths(index, settings)
     problems.extend(_broken_links(index, dashboards))
+    problems.extend(_other_style(index, settings))
     problems.extend(_kept_aside(index, dashboards))
     problems.extend(_duplicates(index))
     problems.extend(_badly_named(index))
+    problems.extend(_without_panels(index, settings))
     if listed is not None:
         problems.extend(_left_the_lists(index, listed, settings))
     unique = dict.fromkeys(problems)
@@ -85,33 +91,79 @@ def _disagreements(record: NoteRecord, settings: Settings) -> list[Problem]:
 
 
 def _broken_links(index: VaultIndex, dashboards: set[str]) -> list[Problem]:
-    # Dashboards count as present even before the build that writes them.
-    paths = {*index.records, *index.failures, *index.attachments, *dashboards}
-    names = {posixpath.basename(p).casefold() for p in paths}
-    names |= {n.removesuffix(".md") for n in names if n.endswith(".md")}
-
-    def resolves(record: NoteRecord, target: str) -> bool:
-        if target.casefold() in names:
-            return True
-        folder = posixpath.dirname(record.path)
-        for candidate in (posixpath.normpath(posixpath.join(folder, target)), target):
-            for form in (candidate, f"{candidate}.md"):
-                if form in paths:
-                    return True
-        return posixpath.basename(target).casefold() in names
-
-    broken: list[Problem] = []
+    """Links that find no note: once per renamed or moved note, else once per link."""
+    found = Links(index, dashboards)
+    broken: list[Broken] = []
     for record in index.notes():
         if record.kind not in _LINKING_KINDS:
             continue
-        targets = [*record.links]
-        targets += [t for t in (record.topic, *record.also_in) if t]
-        broken.extend(
-            Problem(record.path, None, f"link to “{target}” finds no note")
-            for target in dict.fromkeys(targets)
-            if not resolves(record, target)
-        )
-    return broken
+        markdown = set(record.markdown_links)
+        targets = [*record.links, *(t for t in (record.topic, *record.also_in) if t)]
+        for target in dict.fromkeys(targets):
+            link = found.broken(record.path, target, markdown=target in markdown)
+            if link is not None:
+                broken.append(link)
+    return _grouped(broken)
+
+
+def _grouped(broken: list[Broken]) -> list[Problem]:
+    """One problem per note renamed or moved (naming how many notes link to its old name),
+    one per note that moved away from its links, and one per link that finds nothing."""
+    to_note: dict[str, list[Broken]] = defaultdict(list)
+    from_note: dict[str, list[Broken]] = defaultdict(list)
+    problems: list[Problem] = []
+    for link in broken:
+        if link.cause in ("renamed", "moved") and link.note is not None:
+            to_note[link.note].append(link)
+        elif link.cause == "origin moved":
+            from_note[link.origin].append(link)
+        elif link.cause == "ambiguous":
+            could = " or ".join(link.candidates)
+            problems.append(Problem(link.origin, None, f"link to “{link.target}” finds no note; "
+                                    f"it could be {could}, so `vaultkit relink` leaves it: "
+                                    "link the one you mean by hand"))
+        else:
+            problems.append(Problem(link.origin, None, f"link to “{link.target}” finds no note"))
+    for note, links in to_note.items():
+        first = min(links, key=lambda b: (b.old_name, b.origin))
+        notes = len({b.origin for b in links})
+        cause = "renamed" if all(b.cause == "renamed" for b in links) else "moved"
+        old = first.old_name if cause == "renamed" else first.target
+        problems.append(Problem(note, None, f"was {cause} (links to “{old}” in "
+                                f"{_count(notes, 'note')}); `vaultkit relink` repairs them"))
+    for origin, links in from_note.items():
+        example = min(b.target for b in links)
+        verb = "points" if len(links) == 1 else "point"
+        problems.append(Problem(origin, None, f"was moved: {_count(len(links), 'relative link')} "
+                                f"in it still {verb} from its old folder (“{example}”); "
+                                "`vaultkit relink` repairs them"))
+    return problems
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _other_style(index: VaultIndex, settings: Settings) -> list[Problem]:
+    """One problem when notes vaultkit made link in the style `vaultkit.toml` does not ask for.
+
+    One, not one per note: a switch of style leaves every note behind at once, one command
+    converts them all, and 170 rows would bury every other problem; `relink --dry-run` lists
+    each note it would change.
+    """
+    wiki = settings.links == "wiki"
+    behind = sorted(
+        record.path for record in index.notes()
+        if record.kind in _LINKING_KINDS and (record.markdown_links if wiki else record.wikilinks)
+    )
+    if not behind:
+        return []
+    other = "Markdown links ([x](x.md))" if wiki else "wikilinks ([[x]])"
+    examples = ", ".join(behind[:2]) + (f" and {len(behind) - 2} more" if len(behind) > 2 else "")
+    return [Problem(CONFIG_NAME, None,
+                    f"links = \"{settings.links}\", but {_count(len(behind), 'note')} vaultkit "
+                    f"made still use {other}: {examples}; `vaultkit relink --links "
+                    f"{settings.links}` converts them (add --dry-run to see each change first)")]
 
 
 def _kept_aside(index: VaultIndex, dashboards: set[str]) -> list[Problem]:
@@ -163,3 +215,18 @@ def _left_the_lists(index: VaultIndex, lists: ListedIds, settings: Settings) -> 
             unlisted.append(Problem(record.path, None, f"its entry is no longer in {source}; "
                                     "keep the note, or delete it if you are done with it"))
     return unlisted
+
+
+def _without_panels(index: VaultIndex, settings: Settings) -> list[Problem]:
+    """Hubs that embed no panel, and a Home that embeds no topic index: notes made before
+    vaultkit had them, which it never edits. Each says the one line to paste."""
+    problems: list[Problem] = []
+    for record, line in missing_embeds(index, settings):
+        if record.kind == Kind.HOME:
+            what = ("shows no topic index, so topics added to your lists later are not listed "
+                    "here; paste this line under its Topics heading")
+        else:
+            what = ("shows no panel of its topic, so its sources and questions show no status "
+                    "and new ones are not listed; paste this line where you want them")
+        problems.append(Problem(record.path, None, f"{what}: {line}"))
+    return problems

@@ -1,4 +1,4 @@
-"""Putting the rendered dashboards in place without ever losing a hand edit.
+"""Putting the rendered dashboards (and topic panels) in place without ever losing a hand edit.
 
 An editor may save a dashboard between any two steps of ours, so a dashboard is never read,
 judged, then replaced. The new text goes to a hidden swap file that `renames.exchange` swaps
@@ -18,6 +18,7 @@ import os
 import re
 import secrets
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -26,14 +27,12 @@ from vaultkit.errors import VaultPathError
 from vaultkit.files import renames
 from vaultkit.files.contain import inside
 from vaultkit.files.display import shown
-from vaultkit.files.reads import NotRegularError, TooLargeError, read_file
 from vaultkit.files.writes import NO_HARD_LINKS, TEMP_SUFFIX, naming, process_running, write_temp
+from vaultkit.report.owned import owned, placed, read_known, read_page, unedited_known
 from vaultkit.vault.frontmatter import sealed_hash, unedited
 
 log = logging.getLogger(__name__)
 
-_READ_LIMIT = 64 << 20
-"""Bytes read of a file at a dashboard's path; a larger one is not ours and is kept aside."""
 _SWAP_SUFFIX = ".vaultkit-swap"
 """Hidden `.<pid>.<random>.<dashboard>.vaultkit-swap` files hold a new dashboard before a swap,
 and what was swapped out after it. Not `writes.TEMP_SUFFIX`: one may hold the user's edit,
@@ -52,24 +51,23 @@ class WriteReport:
     """(dashboard, where the hand-edited version was moved) for each edit kept aside."""
 
 
-def edited(root: Path, settings: Settings) -> list[str]:
-    """Dashboards whose text is not what vaultkit last wrote: edited by hand, or not ours."""
-    return [
-        relative for relative in settings.dashboard_paths().values()
-        if (data := _read(root / relative)) is not None and not unedited(data)
-    ]
+def edited(root: Path, settings: Settings, also: Iterable[str] = ()) -> list[str]:
+    """Pages vaultkit owns whose text is not what it last wrote: edited by hand, or not ours."""
+    return [relative for relative in owned(root, settings, also)
+            if unedited_known(root / relative) is False]
 
 
 def hashes(root: Path, settings: Settings) -> dict[str, str | None]:
-    """Each dashboard's `content_hash` if it is as vaultkit wrote it, else None."""
+    """Each owned page's `content_hash` if it is as vaultkit wrote it, else None (a dashboard
+    or the topic index missing is None too)."""
     found: dict[str, str | None] = {}
-    for relative in settings.dashboard_paths().values():
-        data = _read(root / relative)
+    for relative in owned(root, settings):
+        data = read_known(root / relative)  # read once: the build that follows reads them too
         found[relative] = None if data is None else sealed_hash(data)
     return found
 
 
-def keep_aside(root: Path, settings: Settings) -> list[tuple[str, str]]:
+def keep_aside(root: Path, settings: Settings, also: Iterable[str] = ()) -> list[tuple[str, str]]:
     """Copy each hand-edited dashboard to `<name> (edited).md` beside it, never over a file.
 
     The dashboard stays at its path (an editor's open tab is not closed). The copy is a hard
@@ -77,8 +75,9 @@ def keep_aside(root: Path, settings: Settings) -> list[tuple[str, str]]:
     included; `write` later drops the file it swaps out when it is this same copy.
     """
     kept: list[tuple[str, str]] = []
-    where = {rel: inside(root, PurePosixPath(rel)) for rel in settings.dashboard_paths().values()}
-    for relative in edited(root, settings):
+    pages = owned(root, settings, also)
+    where = placed(root, pages)
+    for relative in edited(root, settings, pages):
         try:
             copy = _link_aside(where[relative])
         except OSError as exc:
@@ -96,13 +95,17 @@ def recover(root: Path, settings: Settings) -> list[tuple[str, str]]:
 
     A swap file a dead run left behind holds either its new text or what it swapped out of
     the dashboard's path, perhaps a hand edit: that one is kept as `<name> (edited).md`. Only
-    files named for one of this vault's dashboards are touched; any other name is left alone.
+    files named for one of this vault's dashboards, or for a page in the panels folder, are
+    touched; any other name is left alone.
     """
     recovered: list[tuple[str, str]] = []
-    where = {rel: inside(root, PurePosixPath(rel)) for rel in settings.dashboard_paths().values()}
+    where = placed(root, owned(root, settings))
     by_folder: dict[Path, dict[str, str]] = {}
     for relative, path in where.items():
         by_folder.setdefault(path.parent, {})[path.name] = relative
+    # A panel whose first write was cut short has a swap file and no page yet.
+    panels = inside(root, PurePosixPath(settings.panels_folder()))
+    by_folder.setdefault(panels, {})
     for folder, dashboards in sorted(by_folder.items()):
         try:
             with os.scandir(folder) as entries:
@@ -111,6 +114,10 @@ def recover(root: Path, settings: Settings) -> list[tuple[str, str]]:
             continue
         for name in names:
             match = _SWAP_NAME.fullmatch(name)
+            if match is not None and folder == panels and match.group(2).endswith(".md"):
+                page = f"{settings.panels_folder()}/{match.group(2)}"
+                dashboards.setdefault(match.group(2), page)
+                where.setdefault(page, folder / match.group(2))
             if match is None or match.group(2) not in dashboards:
                 continue  # not a swap file of ours
             if process_running(int(match.group(1))):
@@ -130,7 +137,7 @@ def write(root: Path, rendered: dict[str, str]) -> WriteReport:
     `<name> (edited).md` unless it was vaultkit's own unedited text.
     """
     report = WriteReport()
-    targets = {relative: inside(root, PurePosixPath(relative)) for relative in rendered}
+    targets = placed(root, rendered)
     for path in targets.values():  # checked before writing any: all or nothing
         if path.exists() and not path.is_file():
             raise VaultPathError(path, "is in the way of a dashboard (not a file); move it")
@@ -140,7 +147,7 @@ def write(root: Path, rendered: dict[str, str]) -> WriteReport:
         # together, and a reader never sees one rebuilt and another not yet.
         for relative, text in sorted(rendered.items()):
             data, path = text.encode("utf-8"), targets[relative]
-            if _read(path) == data:
+            if read_known(path) == data:
                 report.unchanged.append(relative)
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -269,7 +276,7 @@ def _settle(swapped: Path, path: Path) -> Path | None:
 
 def _ours(path: Path) -> bool:
     try:
-        data = _read(path)
+        data = read_page(path)
     except OSError:
         return False
     return data is not None and unedited(data)
@@ -328,16 +335,3 @@ def _busy(path: Path) -> OSError:
 
 def _relative(root: Path, path: Path) -> str:
     return path.relative_to(Path(os.path.realpath(root))).as_posix()
-
-
-def _read(path: Path) -> bytes | None:
-    """The file's bytes; None when no regular file is there (missing, a folder, a FIFO…).
-
-    One larger than `_READ_LIMIT` reads as `b""`: it is not ours, whatever it holds.
-    """
-    try:
-        return read_file(path, _READ_LIMIT)
-    except TooLargeError:
-        return b""
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, NotRegularError):
-        return None

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vaultkit.files.display import shown
-from vaultkit.model import Catalog, ListWarning
+from vaultkit.model import Catalog, Kind, ListWarning
 from vaultkit.scaffold.create import CreationReport
+from vaultkit.scaffold.plan import PlannedFile
 
 SCHEMA = 1
 """Version of the `init --dry-run --json` document. Raised when a key changes meaning or goes
@@ -124,10 +125,22 @@ def preview(found: Structure, report: CreationReport, vault: Path, *, verbose: b
         *(f"skip    {planned.path} (exists as {planned.existing})" for planned in report.skipped),
         f"Would create {_count(len(report.created), 'file')} in {vault}"
         f" ({len(report.skipped)} already there, left as they are).",
+        *yours_lines(report.created),
         totals_line(found),
         "",
         *lines(found, verbose=verbose),
         "Nothing was written (--dry-run).",
+    ]
+
+
+def yours_lines(created: Iterable[PlannedFile]) -> list[str]:
+    """One line per note created (or to create) beside a file of the user's that holds the
+    name it wanted: `Home.md is yours (not made by vaultkit); vaultkit's Home is "Home (2).md"`.
+    """
+    return [
+        f"{planned.yours} is yours (not made by vaultkit); vaultkit's "
+        f"{'Home' if planned.kind == Kind.HOME else 'note'} is \"{planned.path}\""
+        for planned in created if planned.yours is not None
     ]
 
 
@@ -160,6 +173,11 @@ def document(found: Structure, report: CreationReport) -> dict[str, object]:
     files = {
         "create": [shown(str(planned.path)) for planned in report.created],
         "skip": [shown(str(planned.path)) for planned in report.skipped],
+        # Added in schema 1: notes planned beside a file of the user's at the name they wanted.
+        "beside_yours": [
+            {"yours": shown(str(planned.yours)), "note": shown(str(planned.path))}
+            for planned in report.beside_yours
+        ],
     }
     return {
         "schema": SCHEMA,

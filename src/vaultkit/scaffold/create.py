@@ -23,6 +23,12 @@ class CreationReport:
     skipped: list[PlannedFile] = field(default_factory=list)
     """Planned files the vault already had, plus any that appeared while we wrote."""
 
+    @property
+    def beside_yours(self) -> list[PlannedFile]:
+        """Notes created (or to create) under another name, because a file of the user's
+        holds the name they wanted (`PlannedFile.yours`)."""
+        return [planned for planned in self.created if planned.yours is not None]
+
 
 def create_files(plan: Plan, *, dry_run: bool = False) -> CreationReport:
     """Create the planned files that are missing; never overwrite, never delete.

@@ -7,7 +7,7 @@ files: the plan decides where notes go and whether they exist.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -15,15 +15,12 @@ from vaultkit.config import Settings
 from vaultkit.model import (
     Catalog,
     Dashboard,
-    Heading,
     Kind,
     Level,
     Question,
     Role,
     Source,
     Topic,
-    level_order,
-    role_order,
 )
 from vaultkit.scaffold.names import NoteRef, link, wikilink
 
@@ -34,6 +31,33 @@ HOME_ID = "home"
 def dashboard_id(board: Dashboard) -> str:
     """The key a dashboard has among the planned notes' places (dashboards have no id)."""
     return f"dashboard-{board}"
+
+
+PANEL_SOURCES = "Sources"
+"""The heading of a topic panel's sources, which question notes embed (`![[panel#Sources]]`):
+the panel (`report/panels.py`) writes it, and must keep it."""
+
+
+def panel_embed(settings: Settings, topic_key: str, origin: str, section: str | None = None) -> str:
+    """The line that shows a topic's panel (or one section of it) in the note at `origin`."""
+    label = f"{section} of this topic, with their status" if section else (
+        "This topic's sources and questions, with their status")
+    return _embed(settings, settings.panel_path(topic_key), origin, label, section)
+
+
+def index_embed(settings: Settings, origin: str) -> str:
+    """The line that shows the topic index in the note at `origin` (Home)."""
+    return _embed(settings, settings.topic_index_path(), origin,
+                  "Every topic, with its coverage", None)
+
+
+def _embed(settings: Settings, path: str, origin: str, label: str, section: str | None) -> str:
+    """An embed in wiki style, by the page's path so that no note of the same name elsewhere is
+    taken for it; in Markdown style a plain relative link (`![…](…)` would show as a broken
+    image on GitHub). Written once into a user's note: the page appears at the first build."""
+    if settings.links == "wiki":
+        return f"![[{path.removesuffix('.md')}{f'#{section}' if section else ''}]]"
+    return link(NoteRef(PurePosixPath(path), label), PurePosixPath(origin), "markdown")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +96,8 @@ class Places:
 
 
 def home_page(places: Places) -> Page:
-    """Home: the dashboards, every topic in its group, the lists' guidance, the statuses."""
+    """Home: the dashboards, the topic index embedded (every topic, kept current by vaultkit),
+    the lists' guidance, the statuses."""
     catalog, settings = places.catalog, places.settings
     origin = places.refs[HOME_ID].path
     reading_list = PurePosixPath(settings.reading_list)
@@ -85,7 +110,7 @@ def home_page(places: Places) -> Page:
             {"link": places.link(origin, dashboard_id(board)), "about": board.about}
             for board in Dashboard
         ],
-        "topic_rows": _topic_rows(places, origin),
+        "topic_index": index_embed(settings, origin.as_posix()),
         "guidance": [
             g for g in (*catalog.reading_guidance, *catalog.question_guidance) if g.title
         ],
@@ -103,52 +128,9 @@ def home_page(places: Places) -> Page:
     })
 
 
-QUESTION_LIST_HEADING = "From the question list"
-"""Home's heading over the topics only the question list has, when there is a reading list."""
-
-
-def _topic_rows(places: Places, origin: PurePosixPath) -> list[dict[str, object]]:
-    """Home's outline: each group heading once, where its first topic is, then the topics.
-
-    A topic sits under the list's own grouping headings; a topic only the question list has
-    (it joined no reading topic) sits under `QUESTION_LIST_HEADING` then its own list's headings,
-    so it never reads as part of a reading-list group.
-    """
-    catalog = places.catalog
-    own = {join.topic_key for join in catalog.joins if join.how == "none"}
-    # With no reading topics every topic is the question list's: no heading needs to say so.
-    mark = bool(own) and any(topic.key not in own for topic in catalog.topics)
-    rows: list[dict[str, object]] = []
-    shown: tuple[str | None, ...] = ()
-    for topic in catalog.topics:
-        path = topic.context
-        if mark and topic.key in own:
-            path = (Heading(QUESTION_LIST_HEADING), *path)
-        titles = tuple(h.title for h in path)
-        common = next(
-            (i for i, (a, b) in enumerate(zip(titles, shown, strict=False)) if a != b),
-            min(len(titles), len(shown)),
-        )
-        for depth in range(common, len(path)):
-            heading = path[depth]
-            rows.append(_row(heading=heading.title, depth=depth + 3, intro=heading.intro))
-        if not path and shown:
-            # An ungrouped topic after grouped ones would read as part of the last group: it
-            # gets a heading of its own title, and so does each ungrouped topic after it (None
-            # matches no heading, so a group after it shows its headings again).
-            rows.append(_row(heading=topic.title, depth=3, intro=topic.intro))
-            shown = (None,)
-        else:
-            shown = titles
-        sources = len(catalog.sources_of(topic.key))
-        questions = len(catalog.questions_of(topic.key))
-        counts = _counts(sources, questions) + (" · optional" if topic.optional else "")
-        rows.append(_row(link=places.topic_link(origin, topic.key), counts=counts))
-    return rows
-
-
 def topic_page(places: Places, topic: Topic) -> Page:
-    """A topic's hub: its sources grouped by role, its questions grouped by level."""
+    """A topic's hub: how to cover it, its panel embedded (sources and questions with their
+    status, kept current by vaultkit), and the Summary the user writes."""
     catalog, settings = places.catalog, places.settings
     origin = places.refs[topic.id].path
     frontmatter: dict[str, object] = {
@@ -162,18 +144,6 @@ def topic_page(places: Places, topic: Topic) -> Page:
     if topic.optional:
         frontmatter["optional"] = True
     frontmatter["tags"] = ["vaultkit/topic"]
-    source_groups = _groups(
-        ((placement.role, {"link": places.link(origin, source.id), "why": placement.why})
-         for source, placement in catalog.sources_of(topic.key)),
-        role_order,
-        _role_label,
-    )
-    question_groups = _groups(
-        (((q.level, q.group), {"link": places.link(origin, q.id)})
-         for q in catalog.questions_of(topic.key)),
-        _question_group_order,
-        _question_group_label,
-    )
     return Page(frontmatter, "topic.md.j2", {
         "heading": places.hub_names[topic.key],
         "context": " · ".join(h.title for h in topic.context),
@@ -181,8 +151,8 @@ def topic_page(places: Places, topic: Topic) -> Page:
         "intro": topic.intro,
         "question_intro": catalog.question_intros.get(topic.key, ""),
         "targets": settings.targets,
-        "source_groups": source_groups,
-        "question_groups": question_groups,
+        "panel": panel_embed(settings, topic.key, origin.as_posix()),
+        "has_questions": bool(catalog.questions_of(topic.key)),
         "has_roles": any(
             placement.role in {Role.CORE, Role.PRACTITIONER}
             for _, placement in catalog.sources_of(topic.key)
@@ -241,7 +211,8 @@ def source_page(places: Places, source: Source) -> Page:
 
 
 def question_page(places: Places, question: Question) -> Page:
-    """A question note: its topic, level, the topic's sources core first, status unanswered."""
+    """A question note: its topic, level, its topic panel's sources embedded, status
+    unanswered."""
     catalog, settings = places.catalog, places.settings
     origin = places.refs[question.id].path
     topic = catalog.topic(question.topic_key)
@@ -259,7 +230,6 @@ def question_page(places: Places, question: Question) -> Page:
         frontmatter["group"] = question.group
     frontmatter["status"] = settings.question_statuses[0]
     frontmatter["tags"] = ["vaultkit/question"]
-    sources = sorted(catalog.sources_of(topic.key), key=lambda pair: role_order(pair[1].role))
     return Page(frontmatter, "question.md.j2", {
         "markdown": question.markdown,
         "context": question.context,
@@ -268,62 +238,9 @@ def question_page(places: Places, question: Question) -> Page:
         "level": question.level,
         "level_label": _level_label(question.level),
         "difficulty": question.difficulty,
-        "sources": [
-            {"link": places.link(origin, source.id), "role": placement.role}
-            for source, placement in sources
-        ],
+        "sources": panel_embed(settings, topic.key, origin.as_posix(), PANEL_SOURCES),
     })
-
-
-def _groups(
-    entries: Iterable[tuple[object, dict[str, object]]],
-    order: Callable[[object], tuple[int, str]],
-    label: Callable[[object], str],
-) -> list[dict[str, object]]:
-    """Entries grouped by key, groups in `order`, entries in list order within a group."""
-    grouped: dict[object, list[dict[str, object]]] = {}
-    for key, entry in entries:
-        grouped.setdefault(key, []).append(entry)
-    return [
-        {"label": label(key), "entries": grouped[key]}
-        for key in sorted(grouped, key=order)
-    ]
-
-
-def _role_label(role: object) -> str:
-    if role is None:
-        return "Reading"
-    text = str(role)
-    return text[:1].upper() + text[1:]
 
 
 def _level_label(level: object) -> str:
     return level.label if isinstance(level, Level) else "Questions"
-
-
-def _question_group_order(key: object) -> tuple[int, str]:
-    """Levels in study order; `###` groups after them, in list order (the sort is stable)."""
-    level, _ = key if isinstance(key, tuple) else (key, None)
-    return level_order(level)
-
-
-def _question_group_label(key: object) -> str:
-    """A question group's heading on the hub: its level, its `###` group, or both."""
-    level, group = key if isinstance(key, tuple) else (key, None)
-    if not group:
-        return _level_label(level)
-    return f"{_level_label(level)} · {group}" if isinstance(level, Level) else str(group)
-
-
-def _row(
-    heading: str = "", depth: int = 0, intro: str = "", link: str = "", counts: str = ""
-) -> dict[str, object]:
-    """One line of the home note's topic outline: a group heading or a topic link."""
-    return {"heading": heading, "depth": depth, "intro": intro, "link": link, "counts": counts}
-
-
-def _counts(sources: int, questions: int) -> str:
-    def plural(n: int, word: str) -> str:
-        return f"{n} {word}" + ("" if n == 1 else "s")
-
-    return f"{plural(sources, 'source')} · {plural(questions, 'question')}"

@@ -45,6 +45,9 @@ class PlannedFile:
     existing: PurePosixPath | None = None
     """Where the vault already has this file (or the note with its id): it will be skipped."""
     note_id: str | None = None
+    yours: PurePosixPath | None = None
+    """The user's file at the name this note wanted (not vaultkit's note with its id): kept as
+    it is, and the note planned beside it under the next free name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,30 +102,49 @@ class _Planner:
         self.homes = set(existing.paths_by_id.values())
         """Where the vault's notes with ids are: never the place of another note."""
         self.refs: dict[str, NoteRef] = {}
+        self.yours: dict[str, PurePosixPath] = {}
+        """Note id → the user's file at the name the note wanted."""
         self.hub_names = hub_names(catalog.topics)
         self.files: list[PlannedFile] = []
 
     # -- places ------------------------------------------------------------------------------
 
     def _ref(self, note_id: str, folder: str, title: str, name: str | None = None) -> NoteRef:
-        """The note's place: where the vault has its id, else its own name in `folder`.
+        """The note's place: where the vault has its id, else a free name in `folder`.
 
-        A file already at that name counts as the note (the user may have rewritten it without
-        our properties): it is skipped, never duplicated as `Name (2)`. Unless it is another
-        note's: long titles that differ only past the name's cut share a safe name.
+        A file at the name it wants that is not the note with its id (found by id already,
+        even if the user edited it or broke its frontmatter) is the user's: never adopted as
+        the note, which would silently lose it. The note takes the next free name beside it,
+        `Name (2)`, and `yours` records why.
         """
         existing_path = self.existing.paths_by_id.get(note_id)
         if existing_path is not None:
             ref = NoteRef(existing_path, title)
         else:
             wanted = name if name is not None else title
-            path = PurePosixPath(folder, f"{safe_name(wanted)}.md")
-            if not ((self.vault / path).is_file() and path not in self.homes
-                    and self.names.adopt(path.stem)):
-                path = PurePosixPath(folder, f"{self.names.claim(wanted)}.md")
+            planned = PurePosixPath(folder, f"{safe_name(wanted)}.md")
+            path = PurePosixPath(folder, f"{self.names.claim(wanted)}.md")
+            yours = self._on_disk(planned) if path != planned else None
+            # Another vaultkit note there (long titles that differ past the name's cut share
+            # a safe name) is not the user's file.
+            if yours is not None and yours not in self.homes:
+                self.yours[note_id] = yours
             ref = NoteRef(path, title)
         self.refs[note_id] = ref
         return ref
+
+    def _on_disk(self, planned: PurePosixPath) -> PurePosixPath | None:
+        """The file at `planned`, or at the same name in another case (which claims it on
+        macOS and Windows, and in Obsidian's links everywhere); None when there is none."""
+        exact = self.vault / planned
+        if exact.exists() or exact.is_symlink():
+            return planned
+        try:
+            names = sorted(entry.name for entry in (self.vault / planned.parent).iterdir())
+        except OSError:  # no such folder yet, or not one
+            return None
+        wanted = planned.name.casefold()
+        return next((planned.parent / n for n in names if n.casefold() == wanted), None)
 
     def _assign_places(self) -> None:
         folders = self.settings.folders
@@ -140,9 +162,15 @@ class _Planner:
             self._ref(topic.id, folders.topics, topic.title, self.hub_names[topic.key])
         for source in self.catalog.sources:
             self._ref(source.id, folders.sources, source.title)
+        # Beside its topic's questions the vault has: the heading may have been reworded since.
+        beside: dict[str, str] = {}
+        for question in self.catalog.questions:
+            if (sibling := self.existing.paths_by_id.get(question.id)) is not None:
+                beside.setdefault(question.topic_key, str(sibling.parent))
         for question in self.catalog.questions:
             hub_name = self.hub_names[question.topic_key]
-            self._ref(question.id, f"{folders.questions}/{safe_name(hub_name)}", question.text)
+            folder = beside.get(question.topic_key, f"{folders.questions}/{safe_name(hub_name)}")
+            self._ref(question.id, folder, question.text)
 
     # -- files -------------------------------------------------------------------------------
 
@@ -190,9 +218,9 @@ class _Planner:
         body = render_template(page.template, **page.context)
         data = render_note(page.frontmatter, body).encode("utf-8")
         on_disk = (self.vault / ref.path).exists()
-        self.files.append(
-            PlannedFile(ref.path, kind, data, ref.path if on_disk else None, note_id)
-        )
+        self.files.append(PlannedFile(
+            ref.path, kind, data, ref.path if on_disk else None, note_id, self.yours.get(note_id)
+        ))
 
 
 def hub_names(topics: Iterable[Topic]) -> dict[str, str]:

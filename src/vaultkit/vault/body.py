@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+from vaultkit.vault.linkspans import href_spans, link_spans
+
 _SECTIONS = {  # heading → the `NoteRecord` field that counts its lines
     "summary": "summary_lines",
     "answer before reading": "before_lines",
@@ -19,6 +21,8 @@ _SECTIONS = {  # heading → the `NoteRecord` field that counts its lines
 _HEADING = re.compile(r"^(#{1,6})[ \t][^\n]*+", re.M)
 """A heading line, to its end: 1–6 `#` then a blank (`#tag` and `#######` are not headings)."""
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)", re.M)
+_FILE = re.compile(r"\.(?!md$)[A-Za-z0-9]{1,5}$", re.I)
+"""The extension of a file that is not a note (`diagram.png`, `paper.pdf`)."""
 _COMMENTS = {"<!--": "-->", "%%": "%%"}
 """Comment openers and their closers: the text between is not the user's own lines."""
 # An embed `![[x]]` matches at its `[[` too; a leading `!?` only made every `!` a candidate.
@@ -28,10 +32,6 @@ _MEASURED = re.compile(
     re.I | re.A,  # ASCII case only: `ſummary` is not a heading we know
 )
 """A heading whose lines vaultkit counts; `fullmatch`ed against one heading line."""
-# Where a relative Markdown link's target starts, `](target)`; `_md_hrefs` finds its end.
-_HREF_START = re.compile(r"\]\((?!https?:|mailto:|#)")
-_HREF_END = re.compile(r"[)\s]")
-_ANGLE_HREF_END = re.compile(r"[>\n]")
 
 
 def link_target(value: str | None) -> str | None:
@@ -123,46 +123,27 @@ def _without_fences(body: str) -> str:
 
 
 def links(body: str) -> tuple[str, ...]:
-    """Targets of the body's `[[links]]` and relative Markdown links, as written, each once."""
-    targets = [m.group(1).strip() for m in _WIKILINK.finditer(body)]
-    targets += [t for t in (_md_target(href) for href in _md_hrefs(body)) if t]
-    return tuple(dict.fromkeys(targets))
+    """Targets of the body's `[[links]]` and relative Markdown links outside code, as written,
+    each once."""
+    return tuple(dict.fromkeys(span.target for span in link_spans(body)))
+
+
+def link_facts(body: str) -> tuple[tuple[str, ...], tuple[str, ...], int]:
+    """The body's link targets (`links`), those of them written as relative Markdown links to
+    notes (`.md`), and how many `[[links]]` and `![[embeds]]` of notes (not of images or other
+    files) it has: what `check` needs to resolve links by path and to tell a note's link style."""
+    spans = link_spans(body)
+    targets = tuple(dict.fromkeys(span.target for span in spans))
+    markdown = tuple(dict.fromkeys(
+        s.target for s in spans if s.form == "markdown" and s.target.lower().endswith(".md")
+    ))
+    wiki = sum(1 for s in spans if s.form == "wiki" and not _FILE.search(s.target))
+    return targets, markdown, wiki
 
 
 def _md_hrefs(text: str) -> list[str]:
-    r"""Targets of the Markdown links `](target)` that are not web, mail or in-note links.
-
-    What `finditer` of `\]\((?!https?:|mailto:|#)(<[^>\n]+>|[^)\s]+)\)` finds, in one pass:
-    that pattern rescans the rest of a long run from every `](` inside it (`](](](…`). Here
-    a `](` inside the run of the one before reuses where that run ends.
-    """
-    hrefs: list[str] = []
-    plain_end = angle_end = -1
-    found = _HREF_START.search(text)
-    while found:
-        start = end = found.end()  # `end`: where the target ends, at its `)` or `>)`
-        if text.startswith("<", start):
-            if angle_end <= start:
-                angle_end = _first(_ANGLE_HREF_END, text, start + 1)
-            if angle_end > start + 1 and text.startswith(">)", angle_end):
-                end = angle_end + 1
-        if end == start:
-            if plain_end < start:
-                plain_end = _first(_HREF_END, text, start)
-            if plain_end > start and text.startswith(")", plain_end):
-                end = plain_end
-        if end == start:
-            found = _HREF_START.search(text, start - 1)
-        else:
-            hrefs.append(text[start:end])
-            found = _HREF_START.search(text, end + 1)
-    return hrefs
-
-
-def _first(pattern: re.Pattern[str], text: str, start: int) -> int:
-    """Where `pattern` first matches in `text` from `start`; the text's length if nowhere."""
-    match = pattern.search(text, start)
-    return len(text) if match is None else match.start()
+    """Targets of the Markdown links `](target)` that are not web, mail or in-note links."""
+    return [text[start:end] for start, end in href_spans(text)]
 
 
 def _md_target(href: str) -> str | None:

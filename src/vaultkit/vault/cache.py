@@ -128,7 +128,7 @@ def save(root: Path, relative: str, saved_key: str, data: object) -> None:
 # -- index.json --------------------------------------------------------------------------------
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(NoteRecord))
-_TUPLES = {"aliases", "also_in", "links"}
+_TUPLES = {"aliases", "also_in", "links", "markdown_links"}
 _NOTES_KEY = key("notes", __version__, _FIELDS)
 """Reading a note looks at its file only (not at the settings): records depend on our code."""
 
@@ -247,6 +247,7 @@ def _lists_to_json(found: ListsRead) -> dict[str, Any]:
     return {
         "listed": None if listed is None else {
             "topics": listed.topics, "sources": listed.sources, "questions": listed.questions,
+            "outline": listed.outline, "intros": listed.intros,
         },
         "problems": [[p.path, p.line, p.message] for p in problems],
     }
@@ -258,5 +259,7 @@ def _lists_from_json(data: dict[str, Any]) -> ListsRead:
         topics=tuple(listed["topics"]),
         sources=tuple(listed["sources"]),
         questions=tuple(listed["questions"]),
+        outline=tuple(tuple(path) for path in listed.get("outline", ())),
+        intros=tuple((title, intro) for title, intro in listed.get("intros", ())),
     )
     return ids, [Problem(*p) for p in data["problems"]]

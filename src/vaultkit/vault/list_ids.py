@@ -167,7 +167,37 @@ def _found(catalog: Catalog | None) -> ListsRead:
         return None, []
     # An entry the parser had to skip is a problem of the vault: it has no note.
     skipped = [Problem(path, w.line, f"{w.message}") for path, w in catalog.warnings]
-    return ListedIds.of(catalog), skipped
+    return listed_ids(catalog), skipped
+
+
+def listed_ids(catalog: Catalog) -> ListedIds:
+    """What a build needs of a catalog: its ids in list order, each topic's outline, and the
+    prose under the outline's headings (the first, where a heading is written twice)."""
+    intros: dict[str, str] = {}
+    for topic in catalog.topics:
+        for heading in topic.context:
+            if heading.intro:
+                intros.setdefault(heading.title, heading.intro)
+    return dataclasses.replace(ListedIds.of(catalog), outline=outline(catalog),
+                               intros=tuple(intros.items()))
+
+
+QUESTION_LIST_HEADING = "From the question list"
+"""The outline's heading over the topics only the question list has, when there is a reading
+list: such a topic never reads as part of a reading-list group."""
+
+
+def outline(catalog: Catalog) -> tuple[tuple[str, ...], ...]:
+    """Beside each topic, the titles of the list's headings above it (tier, part), outermost
+    first: the topic index groups topics as Home once did."""
+    own = {join.topic_key for join in catalog.joins if join.how == "none"}
+    # With no reading topics every topic is the question list's: no heading needs to say so.
+    mark = bool(own) and any(topic.key not in own for topic in catalog.topics)
+    return tuple(
+        ((QUESTION_LIST_HEADING,) if mark and topic.key in own else ())
+        + tuple(h.title for h in topic.context)
+        for topic in catalog.topics
+    )
 
 
 def _catalog(settings: Settings, reading: ReadingList, syllabus: Syllabus) -> Catalog:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from vaultkit.files.reads import NotRegularError, TooLargeError, read_file
 from vaultkit.vault import frontmatter as fm
-from vaultkit.vault.body import link_target, links, section_lines
+from vaultkit.vault.body import link_facts, link_target, section_lines
 
 FRONTMATTER_LIMIT = fm.LIMIT_BYTES
 """Bytes of frontmatter we read at most; larger frontmatter is not ours."""
@@ -50,6 +50,8 @@ class NoteRecord:
     also_in: tuple[str, ...] = ()
     role: str | None = None
     level: str | None = None
+    group: str | None = None
+    """A question's `###` group within its topic, as its `group:` property says."""
     tier: int | None = None
     optional: bool = False
     url: str | None = None
@@ -60,7 +62,13 @@ class NoteRecord:
     after_lines: int = 0
     """Non-empty lines under `## Answer after reading`."""
     links: tuple[str, ...] = ()
-    """Targets of the body's `[[links]]` and relative Markdown links, as written."""
+    """Targets of the body's `[[links]]` and relative Markdown links outside code, as written."""
+    markdown_links: tuple[str, ...] = ()
+    """Those of `links` written as relative Markdown links to notes (`[x](../A/B.md)`): paths
+    from the note's folder, decoded. They name one place, so a move breaks them."""
+    wikilinks: int = 0
+    """How many `[[links]]` and `![[embeds]]` of notes the body has: with the above, which link
+    style the note uses."""
     problems: tuple[Problem, ...] = ()
     """What is odd about the note that does not stop it from counting."""
 
@@ -69,7 +77,7 @@ class NoteRecord:
         return self.path.rsplit("/", 1)[-1].removesuffix(".md")
 
 
-_TEXT_FIELDS = ("vaultkit", "id", "title", "status", "role", "level", "url", "topic")
+_TEXT_FIELDS = ("vaultkit", "id", "title", "status", "role", "level", "group", "url", "topic")
 
 
 def read_note(path: Path, relative: str) -> NoteRecord | Problem:
@@ -101,6 +109,7 @@ def read_note(path: Path, relative: str) -> NoteRecord | Problem:
     status = text_of["status"]
     status_line = fm.key_line(front, "status")
     stem = path.name.removesuffix(".md")
+    targets, markdown_links, wikilinks = link_facts(parts.body) if kind else ((), (), 0)
     return NoteRecord(
         path=relative,
         kind=kind,
@@ -113,10 +122,13 @@ def read_note(path: Path, relative: str) -> NoteRecord | Problem:
         also_in=tuple(t for t in (link_target(v) for v in _texts(props, raw, "also_in")) if t),
         role=text_of["role"],
         level=text_of["level"],
+        group=text_of["group"],
         tier=_whole_number(props.get("tier")),
         optional=props.get("optional") is True,
         url=text_of["url"],
-        links=links(parts.body) if kind else (),
+        links=targets,
+        markdown_links=markdown_links,
+        wikilinks=wikilinks,
         problems=tuple(notes),
         **section_lines(parts.body),
     )

@@ -125,11 +125,16 @@ class LiveVault:
             return
         self._synced = now
         try:
-            created = sync_vault(self.root, self.settings, build=False,
-                                 interruptible=self.interruptible).created
+            synced = sync_vault(self.root, self.settings, build=False,
+                                interruptible=self.interruptible)
         except (VaultkitError, OSError) as exc:
             log.warning("lists not synced: %s", exc)
             return
+        for rewording in synced.reworded:
+            log.info("sync: %s", rewording.line)
+        for ambiguity in synced.ambiguous:
+            log.warning("sync: %s", ambiguity.line)
+        created = synced.created
         if created:
             self.index.update(str(f.path) for f in created)
             log.info("sync: %d new notes from the lists", len(created))

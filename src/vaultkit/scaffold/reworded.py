@@ -1,0 +1,370 @@
+"""The lists as the vault knows them: an entry the user reworded keeps the note it had.
+
+A topic's key is a slug of its heading and a question's id a hash of its words, so rewording
+either would make a new note and orphan the old one, answers and all. `carry` compares the
+entries that are new in the list with those the vault's memory (`vault.seen`) has notes for
+and that left the list, and gives each rewording its old identity back:
+
+- a topic: the same number (unique on both sides) and a word in common, else a similar title;
+- a question, within its (carried) topic: similar words, else the same level and the same place
+  among that level's questions when the level has as many as before, and a word in common;
+- a source: its URL is its identity already; a new title is only reported.
+
+"Similar" is a mutual best match above `SIMILAR`, ahead of every rival by `MARGIN`. Anything
+closer than that is ambiguous: reported, and the entries are given no note at all (a duplicate
+is worse than a note made one sync later). Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
+from typing import TypeVar
+
+from vaultkit.model import Catalog, Kind, Question, Topic, fold
+from vaultkit.vault.seen import Entry, Memory
+
+SIMILAR = 0.7
+"""Least similarity (0–1) of two texts that may be one entry reworded. Distinct questions of
+one topic in the shipped syllabus reach 0.62 at most; a reworded heading ("Design & Taste" →
+"Design and Taste") scores 0.92."""
+MARGIN = 0.1
+"""How far the best match must lead every rival to be taken without asking."""
+
+_STOPWORDS = frozenset((
+    "about", "after", "also", "been", "before", "could", "does", "from", "have", "into", "make",
+    "more", "most", "should", "than", "that", "their", "them", "then", "there", "these", "they",
+    "this", "what", "when", "where", "which", "while", "with", "would", "your",
+))
+
+A = TypeVar("A")
+B = TypeVar("B")
+
+
+@dataclass(frozen=True, slots=True)
+class Rewording:
+    """A list entry whose words changed and whose note is kept."""
+
+    kind: Kind
+    old: str
+    new: str
+    path: PurePosixPath | None
+    """Where the vault has the note."""
+
+    @property
+    def line(self) -> str:
+        """The report line: `reworded in the list: "old" → "new" (note kept: path)`."""
+        kept = f"note kept: {self.path}" if self.path is not None else "note kept"
+        return f'reworded in the list: "{self.old}" → "{self.new}" ({kept})'
+
+
+@dataclass(frozen=True, slots=True)
+class Ambiguity:
+    """New entries that could each be one of several reworded entries: given no note."""
+
+    kind: Kind
+    new: tuple[str, ...]
+    """The list's new wordings."""
+    old: tuple[str, ...]
+    """The remembered wordings they could be."""
+    paths: tuple[PurePosixPath, ...]
+    """Where the vault has the notes of `old`."""
+    held: tuple[str, ...]
+    """Ids of the new entries, which get no note while this lasts."""
+
+    @property
+    def line(self) -> str:
+        """The report line, with the two ways out."""
+        new = ", ".join(f'"{text}"' for text in self.new)
+        old = " or ".join(f'"{text}"' for text in self.old)
+        where = ", ".join(str(path) for path in self.paths)
+        return (
+            f"ambiguous in the list: {self.kind} {new} could be {old} reworded ({where}); "
+            "no note made: reword one entry at a time and sync in between, or run "
+            "`vaultkit sync --new` to give the new entries notes of their own"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """The catalog as the vault knows it, and what changed in the lists' words."""
+
+    catalog: Catalog
+    """Reworded entries carry their old identity (topic key, question id)."""
+    reworded: tuple[Rewording, ...] = ()
+    ambiguous: tuple[Ambiguity, ...] = ()
+    held: frozenset[str] = frozenset()
+    """Ids of entries that get no note: ambiguous ones and the questions of ambiguous topics."""
+    kept: Mapping[str, str] = field(default_factory=dict)
+    """The id an entry's words give → the id it carries, for every entry where they differ."""
+
+    def remembered(self, before: Memory, with_notes: Collection[str]) -> dict[str, Entry]:
+        """The memory's new snapshot: every entry that has a note, in its current wording;
+        entries that left the lists are kept while their notes are (they may come back)."""
+        listed = snapshot(self.catalog)
+        kept = {i: e for i, e in before.entries.items() if i in with_notes and i not in listed}
+        return kept | {i: e for i, e in listed.items() if i in with_notes}
+
+
+def carry(
+    catalog: Catalog,
+    memory: Memory | None,
+    notes: Mapping[str, PurePosixPath],
+    *,
+    accept_new: bool = False,
+) -> Carried:
+    """The catalog with reworded entries given back the identity of their notes.
+
+    `notes` is where the vault has each note id; `accept_new` gives ambiguous entries notes of
+    their own instead of holding them back.
+    """
+    return _Carrier(memory or Memory(), notes, accept_new=accept_new).carry(catalog)
+
+
+def snapshot(catalog: Catalog) -> dict[str, Entry]:
+    """What the memory keeps of each entry of the catalog, by id."""
+    entries: dict[str, Entry] = {
+        t.id: Entry(Kind.TOPIC, t.title, number=t.number) for t in catalog.topics
+    }
+    entries |= {s.id: Entry(Kind.SOURCE, s.title, url=s.url) for s in catalog.sources}
+    for q, position in zip(catalog.questions, _positions(catalog.questions), strict=True):
+        entries[q.id] = Entry(Kind.QUESTION, q.text, topic=q.topic_key, level=_level(q),
+                              position=position)
+    return entries
+
+
+def similarity(a: str, b: str) -> float:
+    """0–1: the better of difflib's ratio and the share of words in common, case folded."""
+    a, b = fold(a), fold(b)
+    ratio = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    wa, wb = set(_words(a)), set(_words(b))
+    overlap = len(wa & wb) / len(wa | wb) if wa | wb else 0.0
+    return max(ratio, overlap)
+
+
+def share_a_word(a: str, b: str) -> bool:
+    """True when the texts have a word of four letters or more in common (not "what", "with")."""
+    def content(text: str) -> set[str]:
+        return {w for w in _words(fold(text)) if len(w) >= 4 and w not in _STOPWORDS}
+    return bool(content(a) & content(b))
+
+
+class _Carrier:
+    """One run of `carry`: what it knows, and what it found so far."""
+
+    def __init__(
+        self, memory: Memory, notes: Mapping[str, PurePosixPath], *, accept_new: bool
+    ) -> None:
+        self.memory = memory
+        self.notes = notes
+        self.accept_new = accept_new
+        self.known = memory.known | notes.keys()
+        self.olds = {i: e for i, e in memory.entries.items() if i in notes}
+        """What the memory says of the entries whose notes the vault has."""
+        self.reworded: list[Rewording] = []
+        self.ambiguous: list[Ambiguity] = []
+        self.held: set[str] = set()
+
+    def carry(self, catalog: Catalog) -> Carried:
+        keys, held_topics = self._topics(catalog)
+        carried = _rekey(catalog, keys)
+        carried = replace(carried, questions=self._questions(catalog, carried, held_topics))
+        for source in carried.sources:
+            before = self.olds.get(source.id)
+            if before is not None and before.text != source.title:
+                self._reworded(Kind.SOURCE, before.text, source.title, source.id)
+        kept = {raw.id: now.id for raw, now in zip(catalog.topics, carried.topics, strict=True)
+                if raw.id != now.id}
+        kept |= {raw.id: now.id
+                 for raw, now in zip(catalog.questions, carried.questions, strict=True)
+                 if raw.id != now.id}
+        self.held |= {f"t-{key}" for key in held_topics}
+        return Carried(carried, tuple(self.reworded), tuple(self.ambiguous),
+                       frozenset(self.held), kept)
+
+    def _reworded(self, kind: Kind, old: str, new: str, note_id: str) -> None:
+        self.reworded.append(Rewording(kind, old, new, self.notes[note_id]))
+
+    def _ambiguous(self, kind: Kind, new: Sequence[tuple[str, str]],
+                   old: Sequence[tuple[str, Entry]]) -> None:
+        """New (id, text) entries too close to call between the old (id, entry) ones."""
+        if self.accept_new:
+            return
+        self.held.update(i for i, _ in new)
+        self.ambiguous.append(Ambiguity(
+            kind, tuple(text for _, text in new), tuple(e.text for _, e in old),
+            tuple(self.notes[i] for i, _ in old), tuple(i for i, _ in new),
+        ))
+
+    # -- topics --------------------------------------------------------------------------------
+
+    def _topics(self, catalog: Catalog) -> tuple[dict[str, str], set[str]]:
+        """Raw topic key → the key it carries, and the keys of topics held back as ambiguous."""
+        listed = {t.id for t in catalog.topics}
+        keys: dict[str, str] = {}
+        for topic in catalog.topics:  # rewordings matched before
+            target = self.memory.kept.get(topic.id)
+            if target is not None and target.startswith("t-") and target not in listed:
+                listed.add(target)
+                keys[topic.key] = target.removeprefix("t-")
+        new = [t for t in catalog.topics if t.key not in keys and t.id not in self.known]
+        old = [(i, e) for i, e in self.olds.items() if e.kind == Kind.TOPIC and i not in listed]
+        if not new or not old:
+            return keys, set()
+        pairs: list[tuple[Topic, tuple[str, Entry]]] = []
+        new_numbers = Counter(t.number for t in new if t.number)
+        old_numbers = Counter(e.number for _, e in old if e.number)
+        for topic in new:
+            if topic.number and new_numbers[topic.number] == 1 == old_numbers[topic.number]:
+                match = next(o for o in old if o[1].number == topic.number)
+                if share_a_word(topic.title, match[1].text):
+                    pairs.append((topic, match))
+        paired_new = {t.key for t, _ in pairs}
+        paired_old = {i for _, (i, _) in pairs}
+        similar, ties = _pair(
+            [t for t in new if t.key not in paired_new],
+            [o for o in old if o[0] not in paired_old],
+            lambda t, o: similarity(t.title, o[1].text),
+        )
+        for topic, (old_id, entry) in (*pairs, *similar):
+            keys[topic.key] = old_id.removeprefix("t-")
+            self._reworded(Kind.TOPIC, entry.text, topic.title, old_id)
+        held: set[str] = set()
+        for tied_new, tied_old in ties:
+            if not self.accept_new:
+                held |= {t.key for t in tied_new}
+            self._ambiguous(Kind.TOPIC, [(t.id, t.title) for t in tied_new], tied_old)
+        return keys, held
+
+    # -- questions -----------------------------------------------------------------------------
+
+    def _questions(
+        self, raw: Catalog, catalog: Catalog, held_topics: Collection[str]
+    ) -> tuple[Question, ...]:
+        """The questions, reworded ones with their old ids; those held back noted in `held`."""
+        questions = list(catalog.questions)
+        listed = {q.id for q in questions}
+        for n, (as_listed, question) in enumerate(zip(raw.questions, questions, strict=True)):
+            target = self.memory.kept.get(as_listed.id)  # rewordings matched before
+            if target is not None and target != question.id and target not in listed:
+                listed.add(target)
+                questions[n] = replace(question, kept=target)
+        # A topic in doubt has no hub yet: its questions wait with it.
+        self.held |= {q.id for q in questions if q.topic_key in held_topics}
+        fresh = [n for n, q in enumerate(questions)
+                 if q.id not in self.known and q.id not in self.held]
+        old = [(i, e) for i, e in self.olds.items()
+               if e.kind == Kind.QUESTION and i not in listed]
+        if not fresh or not old:
+            return tuple(questions)
+        positions = _positions(questions)
+        counts_before = Counter((e.topic, e.level) for e in self.olds.values()
+                         if e.kind == Kind.QUESTION)
+        counts_now = Counter((q.topic_key, _level(q)) for q in questions)
+        for topic_key in dict.fromkeys(questions[n].topic_key for n in fresh):
+            new_here = [n for n in fresh if questions[n].topic_key == topic_key]
+            old_here = [o for o in old if o[1].topic == topic_key]
+            pairs, ties = _pair(new_here, old_here,
+                                lambda n, o: similarity(questions[n].text, o[1].text))
+            # Then the same place, when the level kept its length; never one already in doubt.
+            taken = {n for n, _ in pairs} | {n for group, _ in ties for n in group}
+            gone = {i for _, (i, _) in pairs} | {i for _, group in ties for i, _ in group}
+            for n in new_here:
+                level = (topic_key, _level(questions[n]))
+                if n in taken or counts_before[level] != counts_now[level]:
+                    continue
+                for old_id, entry in old_here:
+                    if (old_id not in gone and entry.level == level[1]
+                            and entry.position == positions[n]
+                            and share_a_word(questions[n].text, entry.text)):
+                        pairs.append((n, (old_id, entry)))
+                        gone.add(old_id)
+                        break
+            for n, (old_id, entry) in pairs:
+                self._reworded(Kind.QUESTION, entry.text, questions[n].text, old_id)
+                questions[n] = replace(questions[n], kept=old_id)
+            for tied_new, tied_old in ties:
+                self._ambiguous(Kind.QUESTION,
+                                [(questions[n].id, questions[n].text) for n in tied_new],
+                                tied_old)
+        return tuple(questions)
+
+
+def _rekey(catalog: Catalog, keys: Mapping[str, str]) -> Catalog:
+    """The catalog with topics' keys replaced everywhere a key is named."""
+    if not keys:
+        return catalog
+
+    def key(k: str) -> str:
+        return keys.get(k, k)
+
+    return replace(
+        catalog,
+        topics=tuple(replace(t, key=key(t.key)) for t in catalog.topics),
+        sources=tuple(
+            replace(s, placements=tuple(replace(p, topic_key=key(p.topic_key))
+                                        for p in s.placements))
+            for s in catalog.sources
+        ),
+        # `replace` recomputes each question's id from its topic's carried key.
+        questions=tuple(replace(q, topic_key=key(q.topic_key)) for q in catalog.questions),
+        question_intros={key(k): text for k, text in catalog.question_intros.items()},
+        joins=tuple(replace(j, topic_key=key(j.topic_key)) for j in catalog.joins),
+    )
+
+
+def _positions(questions: Sequence[Question]) -> list[int]:
+    """Each question's place among its topic's questions of its level, from 0."""
+    seen: Counter[tuple[str, str | None]] = Counter()
+    positions = []
+    for q in questions:
+        positions.append(seen[(q.topic_key, _level(q))])
+        seen[(q.topic_key, _level(q))] += 1
+    return positions
+
+
+def _level(question: Question) -> str | None:
+    # The plain value: a Level hashes by its name, so it would not find "deep" in a dict.
+    return None if question.level is None else question.level.value
+
+
+# -- matching ----------------------------------------------------------------------------------
+
+def _pair(
+    new: Sequence[A], old: Sequence[B], score: Callable[[A, B], float]
+) -> tuple[list[tuple[A, B]], list[tuple[list[A], list[B]]]]:
+    """Mutual best matches above `SIMILAR` that lead every rival by `MARGIN`, best first; and
+    the groups too close to call."""
+    if not new or not old:
+        return [], []
+    scores = [[score(a, b) for b in old] for a in new]
+    ranked = sorted(
+        (s, i, j) for i, row in enumerate(scores) for j, s in enumerate(row) if s >= SIMILAR
+    )
+    ranked.sort(key=lambda r: (-r[0], r[1], r[2]))
+    free_new, free_old = set(range(len(new))), set(range(len(old)))
+    pairs: list[tuple[A, B]] = []
+    ties: list[tuple[list[A], list[B]]] = []
+    for s, i, j in ranked:
+        if i not in free_new or j not in free_old:
+            continue
+        rivals_new = {k for k in free_new if k != i and scores[k][j] > s - MARGIN}
+        rivals_old = {k for k in free_old if k != j and scores[i][k] > s - MARGIN}
+        if rivals_new or rivals_old:
+            group_new, group_old = sorted({i, *rivals_new}), sorted({j, *rivals_old})
+            free_new -= set(group_new)
+            free_old -= set(group_old)
+            ties.append(([new[k] for k in group_new], [old[k] for k in group_old]))
+        else:
+            pairs.append((new[i], old[j]))
+            free_new.discard(i)
+            free_old.discard(j)
+    return pairs, ties
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)

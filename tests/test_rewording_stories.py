@@ -1,0 +1,227 @@
+"""Stories of a list reworded after `init`: every note is kept, none is duplicated.
+
+Each story edits the lists inside a small vault, runs the real CLI (or a real watcher), and
+compares the bytes of every file the user owns (everything but `Dashboards/` and `.vaultkit/`)
+before and after: rewording an entry must leave them all as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RunCli
+from tests.helpers import all_files, init_from_lists, vaultkit_owned, wait_until
+from tests.test_reworded import QUESTIONS, READING, TWINS
+from vaultkit.commands.survey import open_vault
+from vaultkit.vault.seen import STATE_FILE
+from vaultkit.watch.live import LiveVault, start_watching
+
+HUB = "Topics/2 Experiment Design & Taste.md"
+FOLDER = "Questions/2 Experiment Design & Taste"
+CHOOSE = f"{FOLDER}/How do you choose the next experiment.md"
+REWORDED_HEADING = (
+    'reworded in the list: "Experiment Design & Taste" → "Experiment Design and Taste" '
+    f"(note kept: {HUB})"
+)
+ANSWER = "Run the cheapest experiment that could change my mind.\n"
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return init_from_lists(tmp_path_factory.mktemp("reworded"), READING, QUESTIONS)
+
+
+@pytest.fixture
+def vault(pristine: Path, tmp_path: Path) -> Path:
+    """A copy of the small vault with an answer written in one question note."""
+    root = Path(shutil.copytree(pristine, tmp_path / "vault", symlinks=True))
+    with (root / CHOOSE).open("a", encoding="utf-8") as note:
+        note.write(ANSWER)
+    return root
+
+
+def users(vault: Path) -> dict[str, bytes]:
+    """Every file the user owns, by path, with its bytes."""
+    return {path: data for path, data in all_files(vault).items() if not vaultkit_owned(path)}
+
+
+def edit(vault: Path, name: str, old: str, new: str) -> None:
+    """Replace `old` (which must occur once) in `Lists/<name>`, as the user would."""
+    path = vault / "Lists" / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def reword_heading(vault: Path) -> None:
+    edit(vault, "Reading list.md", "## 2. Experiment Design & Taste",
+         "## 2. Experiment Design and Taste")
+    edit(vault, "Question syllabus.md", "# 2. Experiment Design & Taste",
+         "# 2. Experiment Design and Taste")
+
+
+def unlisted(run_cli: RunCli, vault: Path) -> list[str]:
+    """The lines of `vaultkit check` that call a note's entry gone from the lists."""
+    return [line for line in run_cli("check", vault).output.splitlines() if "no longer in" in line]
+
+
+def test_a_reworded_heading_keeps_its_hub_and_every_question_note(
+    vault: Path, run_cli: RunCli
+) -> None:
+    """`& Taste` → `and Taste`: sync makes no note, says the hub is kept, check is clean."""
+    reword_heading(vault)
+    before = users(vault)
+
+    result = run_cli("sync", vault)
+
+    assert result.exit_code == 0, result.output
+    assert REWORDED_HEADING in result.output.splitlines()
+    assert "0 new notes created." in result.output
+    assert users(vault) == before
+    assert unlisted(run_cli, vault) == []
+    again = run_cli("sync", vault)
+    assert "reworded" not in again.output
+    assert users(vault) == before
+
+
+def test_a_reworded_question_keeps_its_note_and_its_answer(vault: Path, run_cli: RunCli) -> None:
+    """The question answered in its note is sharpened in the list: the note stays its note."""
+    edit(vault, "Question syllabus.md", "How do you choose the next experiment?",
+         "How do you choose your next experiment?")
+    before = users(vault)
+
+    result = run_cli("sync", vault)
+
+    assert ('reworded in the list: "How do you choose the next experiment?" → '
+            f'"How do you choose your next experiment?" (note kept: {CHOOSE})'
+            ) in result.output.splitlines()
+    assert users(vault) == before
+    assert ANSWER in (vault / CHOOSE).read_text(encoding="utf-8")
+    assert unlisted(run_cli, vault) == []
+
+
+def test_a_question_added_to_a_reworded_topic_goes_beside_its_hub(
+    vault: Path, run_cli: RunCli
+) -> None:
+    """Reword the heading and add a question: one new note, in the hub's folder, linking it."""
+    reword_heading(vault)
+    edit(vault, "Question syllabus.md", "* How do you avoid confirmation bias?\n",
+         "* How do you avoid confirmation bias?\n* What makes a good baseline?\n")
+    before = users(vault)
+
+    result = run_cli("sync", vault)
+
+    added = f"{FOLDER}/What makes a good baseline.md"
+    assert f"created  {added}" in result.output.splitlines()
+    assert REWORDED_HEADING in result.output.splitlines()
+    after = users(vault)
+    assert set(after) - set(before) == {added}
+    assert {path: after[path] for path in before} == before
+    assert "[[2 Experiment Design & Taste|" in after[added].decode()
+    assert unlisted(run_cli, vault) == []
+
+
+def test_near_identical_rewordings_make_no_note_until_accepted_as_new(
+    vault: Path, run_cli: RunCli
+) -> None:
+    """One question becomes two alike: sync guesses neither, says so; `--new` makes both."""
+    edit(vault, "Question syllabus.md", "* How do you choose the next experiment?\n", TWINS)
+    before = users(vault)
+
+    result = run_cli("sync", vault)
+
+    (line,) = [line for line in result.output.splitlines() if line.startswith("ambiguous")]
+    assert '"How do you choose the next experiment?" reworded' in line
+    assert "`vaultkit sync --new`" in line
+    assert users(vault) == before
+    accepted = run_cli("sync", "--new", vault)
+    assert "2 new notes created." in accepted.output
+    assert "ambiguous" not in accepted.output
+    assert {path: data for path, data in users(vault).items() if path in before} == before
+
+
+def test_sync_dry_run_reports_the_rewording_and_writes_nothing(
+    vault: Path, run_cli: RunCli
+) -> None:
+    """--dry-run says what sync would say, and not one byte changes (vaultkit's files too)."""
+    reword_heading(vault)
+    before = all_files(vault)
+
+    result = run_cli("sync", "--dry-run", vault)
+
+    assert REWORDED_HEADING in result.output.splitlines()
+    assert all_files(vault) == before
+
+
+def test_init_again_after_a_rewording_makes_no_duplicate(vault: Path, run_cli: RunCli) -> None:
+    """Re-running init on the vault reads its reworded lists as sync does."""
+    reword_heading(vault)
+    before = users(vault)
+
+    result = run_cli("init", vault)
+
+    assert result.exit_code == 0, result.output
+    assert REWORDED_HEADING in result.output.splitlines()
+    assert users(vault) == before
+    assert unlisted(run_cli, vault) == []
+
+
+def test_a_vault_with_a_format_1_memory_syncs_and_then_remembers_wordings(
+    vault: Path, run_cli: RunCli
+) -> None:
+    """A state.json from before (ids only) works as ever; the first sync records the wordings,
+    so the next rewording keeps its note."""
+    state = vault / STATE_FILE
+    known = json.loads(state.read_text(encoding="utf-8"))["known"]
+    state.write_text(json.dumps({"format": 1, "known": known}), encoding="utf-8")
+    before = users(vault)
+
+    assert "0 new notes created." in run_cli("sync", vault).output
+    data = json.loads(state.read_text(encoding="utf-8"))
+    assert data["format"] == 2
+    assert len(data["entries"]) == len(known)
+    reword_heading(vault)
+    before = users(vault)
+    assert REWORDED_HEADING in run_cli("sync", vault).output.splitlines()
+    assert users(vault) == before
+
+
+@pytest.fixture
+def watching(vault: Path) -> Iterator[LiveVault]:
+    """A LiveVault and a real Watcher on the vault, as `watch_vault` wires them."""
+    root, settings = open_vault(vault)
+    live = LiveVault(root, settings, list_settle=0.3)
+    watcher = start_watching(live, quiet=0.1, max_wait=1.0, reconcile_every=3600, tick=0.05)
+    live.start()
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    yield live
+    watcher.stop()
+    thread.join(timeout=10)
+    assert not thread.is_alive(), "the watcher thread did not stop"
+
+
+def test_watch_keeps_the_notes_of_a_heading_reworded_while_it_runs(
+    vault: Path, watching: LiveVault, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Saving a reworded heading in Lists/ while watch runs: after the list settles, the
+    rewording is logged and no note is made or changed."""
+    caplog.set_level(logging.INFO, logger="vaultkit.watch.live")
+    before = users(vault)
+    reword_heading(vault)
+    edited = users(vault)
+
+    wait_until(lambda: REWORDED_HEADING in caplog.text, what="the rewording in the log")
+    wait_until(lambda: "no longer in" not in (vault / "Dashboards/Problems.md").read_text(
+        encoding="utf-8"), what="Problems without the hub")
+
+    assert users(vault) == edited
+    assert {p: d for p, d in edited.items() if not p.startswith("Lists/")} == {
+        p: d for p, d in before.items() if not p.startswith("Lists/")}
