@@ -423,3 +423,18 @@ def test_watch_keeps_panels_and_the_index_current(
                what="panel 1 to list the new source")
     after = users_notes(vault)
     assert {p for p in before if after[p] != before[p]} == {"Lists/Reading list.md"}
+
+
+def test_a_panel_lists_questions_in_the_lists_order_within_a_level(seed_vault: Path) -> None:
+    """The list author's order, as for sources (and as the hub listed them before panels):
+    the shipped syllabus's first foundational question of topic 1 comes first, though another
+    sorts before it by name; the next step suggests it."""
+    panel = next((seed_vault / "Dashboards" / "Topics").glob("post-training-*.md"))
+    page = panel.read_text(encoding="utf-8")
+    foundational = section(page, "## Questions").split("### Foundational\n", 1)[1]
+    shown = re.findall(r"^- \S+ \[\[[^]|]*\|([^]]*)\]\]", foundational.split("\n###", 1)[0], re.M)
+    assert shown[:2] == [
+        "What problem is post-training solving that pretraining does not?",
+        "When does SFT help, and when does it actively hurt a model?",
+    ]
+    assert "What problem is post-training solving" in section(page, "## Next step")

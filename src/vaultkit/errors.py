@@ -123,7 +123,8 @@ class NoListsError(VaultkitError):
 class LinkStyleError(VaultkitError):
     """`--links` asks for another style than the vault's settings hold."""
 
-    hint = "To switch, edit `links` in vaultkit.toml, then re-run without --links."
+    hint = ("To switch, edit `links` in vaultkit.toml, re-run without --links, then convert "
+            "the notes with `vaultkit relink VAULT --links STYLE`.")
 
     def __init__(self, vault: Path, current: str, wanted: str) -> None:
         self.vault = vault

@@ -94,7 +94,9 @@ def check(vault: Path) -> None:
 
     For CI on a vault kept in git. Problems: notes that cannot be read (broken YAML,
     not UTF-8, empty), unknown status values, a status that disagrees with the note's
-    text, broken links, duplicate ids, notes whose entries left the lists.
+    text, broken links (a renamed or moved note named once: `vaultkit relink`
+    repairs them), duplicate ids, notes whose entries left the lists, hubs that show
+    no panel, notes in the other link style than vaultkit.toml's.
     """
     root, settings = open_vault(vault)
     problems = survey(root, settings).problems

@@ -39,7 +39,8 @@ def relink(vault: Path, dry_run: bool, links: str | None) -> None:
 
     With --links STYLE it also converts every link to a note into STYLE. Set
     `links` in vaultkit.toml to STYLE first: that one setting decides how new
-    notes and the dashboards link. Embeds (![[…]]) stay embeds; properties
+    notes and the dashboards link. In markdown style an embed (![[…]]) becomes
+    a plain link, as other editors cannot show a note inline; properties
     (topic:, also_in:) stay quoted wikilinks, as Obsidian requires.
 
     It edits only the notes vaultkit made, and only their links. Each note is

@@ -164,7 +164,10 @@ def _topic(
             rank.get(m[1] or "", 2), place.get(m[0].id, unplaced), m[0].name,
         ))),
         has_roles=roles,
-        questions=tuple(sorted(questions, key=_question_order)),
+        # Within a level, in the list's order (as sources are): the author's order is the
+        # order a panel suggests; notes the lists do not name follow, by name.
+        questions=tuple(sorted(questions, key=lambda q: (
+            level_order(q.level)[0], place.get(q.id, unplaced), q.name))),
         core_read=core_read,
         core_total=len(core) if roles else len(everything),
         practitioner_read=practitioner_read,
@@ -212,10 +215,6 @@ def natural_key(record: NoteRecord) -> tuple[int, int, str]:
     """Hubs by their number ("2 …" before "10 …"), unnumbered ones after, then by name."""
     match = re.match(r"(\d+)", record.name)
     return (0, int(match.group(1)), record.name) if match else (1, 0, record.name)
-
-
-def _question_order(question: NoteRecord) -> tuple[int, str]:
-    return (level_order(question.level)[0], question.name)
 
 
 def _first_of_each_id(records: Iterable[NoteRecord]) -> tuple[NoteRecord, ...]:
