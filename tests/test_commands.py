@@ -306,6 +306,8 @@ def test_build_never_writes_through_a_symlinked_state_folder(
 
     assert result.exit_code == 0, result.output
     assert "Dashboards written: Progress, Reading queue." in result.stdout
+    # The source's topic panel and the topic index (its coverage) follow; said, as a count.
+    assert "Topic panels written: 2." in result.stdout
     assert all_files(outside) == before
     assert status_json(run_cli, vault)["sources"]["read"] == 1
     assert all_files(outside) == before

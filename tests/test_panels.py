@@ -438,3 +438,17 @@ def test_a_panel_lists_questions_in_the_lists_order_within_a_level(seed_vault: P
         "When does SFT help, and when does it actively hurt a model?",
     ]
     assert "What problem is post-training solving" in section(page, "## Next step")
+
+
+def test_a_reworded_heading_keeps_its_place_in_the_topic_index(vault: Path, run_cli: RunCli
+                                                                ) -> None:
+    """The index is ordered and grouped by what the lists name, as the vault knows it: a topic
+    whose heading was reworded is named by the hub `sync` kept, so it stays under its tier."""
+    reading = vault / "Lists" / "Reading list.md"
+    reading.write_text(reading.read_text(encoding="utf-8").replace(
+        "## 1. Alpha Topic", "## 1. Alpha Topics Revisited"), encoding="utf-8")
+    assert run_cli("sync", str(vault)).exit_code == 0
+    index = text(vault, INDEX)
+    assert "Not in your lists" not in index
+    tier = index.split("### Tier 1 — Core\n", 1)[1].split("\n### ", 1)[0]
+    assert "1 Alpha Topic" in tier

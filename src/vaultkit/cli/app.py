@@ -105,7 +105,9 @@ def print_build(result: BuildResult, *, quiet_unchanged: bool = False) -> None:
                     err=True)
     if result.written:
         click.echo(shown(f"Dashboards written: {', '.join(names(result.written))}."))
-    elif not quiet_unchanged:
+    if result.panels:  # the topic panels and the index: counted, as there may be hundreds
+        click.echo(f"Topic panels written: {len(result.panels)}.")
+    if not result.written and not result.panels and not quiet_unchanged:
         click.echo("Dashboards unchanged.")
     count = result.problems
     if count:

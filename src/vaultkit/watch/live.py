@@ -137,7 +137,8 @@ class LiveVault:
         created = synced.created
         if created:
             self.index.update(str(f.path) for f in created)
-            log.info("sync: %d new notes from the lists", len(created))
+            log.info("sync: %d new note%s from the lists", len(created),
+                     "" if len(created) == 1 else "s")
 
     def _update(self, paths: frozenset[str]) -> set[str]:
         """Re-read the paths; a note that vanished or became empty is kept for one more round.
