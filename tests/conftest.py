@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +32,27 @@ def seed_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner().invoke(main, ["init", str(vault)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return vault
+
+
+@pytest.fixture(scope="session")
+def markdown_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A vault made once from the shipped lists with Markdown links; tests copy it first."""
+    vault = tmp_path_factory.mktemp("markdown") / "vault"
+    made = CliRunner().invoke(main, ["init", str(vault), "--links", "markdown"])
+    assert made.exit_code == 0, made.output
+    return vault
+
+
+@pytest.fixture
+def wiki(seed_vault: Path, tmp_path: Path) -> Path:
+    """A copy of `seed_vault` (wikilinks) to change."""
+    return Path(shutil.copytree(seed_vault, tmp_path / "wiki", symlinks=True))
+
+
+@pytest.fixture
+def markdown(markdown_seed: Path, tmp_path: Path) -> Path:
+    """A copy of `markdown_seed` (Markdown links) to change."""
+    return Path(shutil.copytree(markdown_seed, tmp_path / "markdown", symlinks=True))
 
 
 @pytest.fixture

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 import pytest
 
+from vaultkit.config import Settings
 from vaultkit.errors import UnsafePathError
 from vaultkit.files.contain import inside
+from vaultkit.lists import load_reading_list, load_syllabus
+from vaultkit.lists.joins import combine
+from vaultkit.scaffold.existing import scan_existing
 from vaultkit.scaffold.names import NameBook, NoteRef, link, safe_name
+from vaultkit.scaffold.plan import plan_files
 
 FORBIDDEN = set('*"\\/<>:|?#^[]%')
 
@@ -82,12 +88,38 @@ def test_namebook_makes_names_unique_ignoring_case() -> None:
     assert book.claim("notes") == "notes (3)"
 
 
-def test_namebook_adopts_an_existing_name_once() -> None:
-    """An existing file's name can be adopted by one note only."""
-    book = NameBook({"Paper"})
-    assert book.adopt("Paper") is True
-    assert book.adopt("paper") is False
-    assert book.claim("Paper") == "Paper (2)"
+def test_twin_titles_beside_your_file_each_get_a_name_and_the_folder_is_listed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sixty sources titled alike beside your own `notes.md`: each gets a name of its own and
+    says your file holds the name; Sources is listed once, not once per twin (quadratic)."""
+    twins = 60
+    entries = "".join(f"{n}. **Notes**  \n   [https://example.com/{n}](https://example.com/{n})"
+                      "  \n   Why: A twin.\n" for n in range(1, twins + 1))
+    reading = tmp_path / "reading.md"
+    reading.write_text(f"## 1. Twins\n\n{entries}", encoding="utf-8")
+    syllabus = tmp_path / "syllabus.md"
+    syllabus.write_text("# 1. Twins\n\n## Foundational questions\n\n* Why twins?\n",
+                        encoding="utf-8")
+    vault = tmp_path / "vault"
+    (vault / "Sources").mkdir(parents=True)
+    (vault / "Sources" / "notes.md").write_bytes(b"mine\n")
+    catalog = combine(load_reading_list(reading), load_syllabus(syllabus))
+    existing = scan_existing(vault)
+    listed: list[Path] = []
+    iterdir = Path.iterdir
+
+    def counted(self: Path) -> Iterator[Path]:
+        listed.append(self)
+        return iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", counted)
+    plan = plan_files(catalog, Settings(), vault, existing)
+
+    sources = [f for f in plan.files if f.kind == "source"]
+    assert [f.path.name for f in sources] == [f"Notes ({n}).md" for n in range(2, twins + 2)]
+    assert {f.yours for f in sources} == {PurePosixPath("Sources/notes.md")}
+    assert listed.count(vault / "Sources") == 1
 
 
 def test_wiki_links_show_a_label_only_when_it_differs() -> None:

@@ -9,12 +9,10 @@ note's folder; labels, headings and code are kept; a style switch goes through v
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from click.testing import CliRunner
 
 from tests.conftest import RunCli
 from tests.helpers import (
@@ -26,31 +24,13 @@ from tests.helpers import (
 )
 from tests.test_renames import DPO, GRPO, HUB, cite, link_problems
 from vaultkit import config
-from vaultkit.cli import main
 from vaultkit.commands import relink
 from vaultkit.files import renames, writes
+from vaultkit.vault import frontmatter as fm
 from vaultkit.vault.body import links
 
 TOPIC = HUB[7:-3]
 """The hub's file name without folder and `.md`: `1 Post-Training LLMs (…)`."""
-
-
-@pytest.fixture(scope="module")
-def markdown_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    vault = tmp_path_factory.mktemp("markdown") / "vault"
-    made = CliRunner().invoke(main, ["init", str(vault), "--links", "markdown"])
-    assert made.exit_code == 0, made.output
-    return vault
-
-
-@pytest.fixture
-def wiki(seed_vault: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(seed_vault, tmp_path / "wiki", symlinks=True))
-
-
-@pytest.fixture
-def markdown(markdown_seed: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(markdown_seed, tmp_path / "markdown", symlinks=True))
 
 
 def user_files(vault: Path) -> dict[str, bytes]:
@@ -225,3 +205,146 @@ def test_relink_help_teaches_and_every_link_problem_names_it(run_cli: RunCli) ->
     for words in ("[[Old]] becomes [[New|Old]]", "--dry-run", "--links", "vaultkit.toml",
                   "Links in code are never touched"):
         assert words in re.sub(r"\s+", " ", shown), words
+
+
+def test_a_link_inside_a_converted_link_is_repaired_and_the_outer_one_left(
+    run_cli: RunCli, wiki: Path
+) -> None:
+    """`[see [[Old]] here](Old.md)` under `--links wiki`: converting the outer link rewrites
+    its label, so the two edits overlap. The inner link is repaired, the outer one is left as
+    it is and named; nothing after it is touched (it was spliced at moved offsets)."""
+    outer = f"[see [[{DPO}]] here](../../Sources/{quote(DPO)}.md) TAIL"
+    [question] = cite(wiki, outer, 1)
+    (wiki / "Sources" / f"{DPO}.md").rename(wiki / "Sources" / "DPO.md")
+    done = run_cli("relink", wiki, "--links", "wiki")
+    assert done.exit_code == 0, done.output
+    text = question.read_text(encoding="utf-8")
+    assert f"As [see [[DPO|{DPO}]] here](../../Sources/{quote(DPO)}.md) TAIL shows.\n" in text
+    assert "holds or crosses another link that changes; edit it by hand" in done.stderr
+
+
+def test_a_property_label_is_escaped_once_and_reads_back_as_written(
+    run_cli: RunCli, wiki: Path
+) -> None:
+    """A `topic:` label with a quote in it, single- and double-quoted: the repaired property
+    reads as the new link with the label the user wrote, not an escaped one."""
+    first, second = sorted((wiki / "Questions").rglob("*.md"))[:2]
+    old_line = f"topic: '[[{TOPIC}]]'"
+    for note, value in ((first, f"'[[{TOPIC}|Bob''s hub]]'"),
+                        (second, f'"[[{TOPIC}|say \\"hi\\" \\\\ now]]"')):
+        text = note.read_text(encoding="utf-8")
+        assert old_line in text
+        note.write_text(text.replace(old_line, f"topic: {value}"), encoding="utf-8")
+    (wiki / HUB).rename(wiki / "Topics" / "Post.md")
+    done = run_cli("relink", wiki)
+    assert done.exit_code == 0, done.output
+    topics = [fm.parse(fm.split(n.read_text(encoding="utf-8")).frontmatter or "")["topic"]
+              for n in (first, second)]
+    assert topics == ["[[Post|Bob's hub]]", '[[Post|say "hi" \\ now]]']
+    assert "topic: '[[Post|Bob''s hub]]'" in first.read_text(encoding="utf-8")
+
+
+def test_a_note_that_is_a_link_is_never_written(
+    run_cli: RunCli, wiki: Path, tmp_path: Path
+) -> None:
+    """A note that is a symbolic link (to a file outside the vault, or inside) or has another
+    hard link: relink would replace the link by a file and leave the other name with the old
+    text. It is named, never written, and relink exits 2; the other notes are relinked."""
+    outside, hard, plain = cite(wiki, f"[[{DPO}]]", 3)
+    away = tmp_path / "outside.md"
+    outside.rename(away)
+    outside.symlink_to(away)
+    (tmp_path / "hard.md").hardlink_to(hard)
+    targets = {away: away.read_bytes(), hard: hard.read_bytes()}
+    (wiki / "Sources" / f"{DPO}.md").rename(wiki / "Sources" / "DPO.md")
+
+    done = run_cli("relink", wiki)
+    assert done.exit_code == 2
+    assert outside.is_symlink()
+    assert {p: p.read_bytes() for p in targets} == targets
+    assert hard.stat().st_nlink == 2
+    assert "[[DPO|" in plain.read_text(encoding="utf-8")
+    for note, why in ((outside, relink.LINKED), (hard, relink.HARD_LINKED)):
+        assert f"{note.relative_to(wiki).as_posix()}: {why}" in done.stderr
+
+
+def test_a_note_made_a_link_after_the_plan_is_not_written(wiki: Path, tmp_path: Path) -> None:
+    """The check is made again at the write: a note that became a symbolic link meanwhile."""
+    [question] = cite(wiki, f"[[{DPO}]]", 1)
+    (wiki / "Sources" / f"{DPO}.md").rename(wiki / "Sources" / "DPO.md")
+    plan = relink.plan_relink(wiki, config.load(wiki))
+    away = tmp_path / "away.md"
+    question.rename(away)
+    question.symlink_to(away)
+    before = away.read_bytes()
+    result = relink.apply_relink(plan)
+    assert result.skipped == [(plan.changes[0].path, relink.LINKED)]
+    assert question.is_symlink()
+    assert away.read_bytes() == before
+
+
+def test_a_note_changed_just_after_its_write_is_written_with_a_warning(
+    wiki: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The re-read after the write differs (a save landed just after): the note was written,
+    so it is reported as written, with a warning, not as skipped."""
+    [question] = cite(wiki, f"[[{DPO}]]", 1)
+    (wiki / "Sources" / f"{DPO}.md").rename(wiki / "Sources" / "DPO.md")
+    plan = relink.plan_relink(wiki, config.load(wiki))
+    real_write = relink._write
+
+    def write_then_save(path: Path, change: relink.NoteChange) -> str | None:
+        why = real_write(path, change)
+        question.write_bytes(question.read_bytes() + b"Saved just after.\n")
+        return why
+
+    monkeypatch.setattr(relink, "_write", write_then_save)
+    result = relink.apply_relink(plan)
+    assert (result.written, result.skipped) == (plan.changes, [])
+    assert result.warnings == [(plan.changes[0].path, relink.AGAIN)]
+
+
+def test_a_note_that_is_not_utf8_is_named_and_relink_exits_2(
+    run_cli: RunCli, wiki: Path
+) -> None:
+    """Nothing else to relink, but a note could not be read: not "done", exit 2 naming it."""
+    [question] = cite(wiki, "a citation", 1)
+    data = question.read_bytes() + "café".encode("latin-1")
+    question.write_bytes(data)
+    done = run_cli("relink", wiki)
+    assert done.exit_code == 2
+    assert done.stdout == "Nothing to relink in the notes read.\n"
+    name = question.relative_to(wiki).as_posix()
+    assert f"not read  {name}: is not UTF-8 text" in done.stderr
+    assert question.read_bytes() == data
+
+
+def test_a_crlf_note_with_a_bom_keeps_both(run_cli: RunCli, wiki: Path) -> None:
+    """Only the link's characters change: the byte order mark and every CRLF stay."""
+    [question] = cite(wiki, f"[[{DPO}]]", 1)
+    text = question.read_text(encoding="utf-8")
+    question.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    (wiki / "Sources" / f"{DPO}.md").rename(wiki / "Sources" / "DPO.md")
+    done = run_cli("relink", wiki)
+    assert done.exit_code == 0, done.output
+    expected = text.replace(f"[[{DPO}]]", f"[[DPO|{DPO}]]").replace("\n", "\r\n")
+    assert question.read_bytes() == b"\xef\xbb\xbf" + expected.encode()
+
+
+def test_switching_style_and_back_gives_the_notes_init_writes(
+    run_cli: RunCli, wiki: Path, markdown_seed: Path, seed_vault: Path
+) -> None:
+    """A wiki vault converted to Markdown has the very notes `init --links markdown` writes
+    (the panel lines as labelled links, the question's `#Sources` kept), and converted back it
+    has its own again: embeds, not plain links, so Obsidian still shows the panels."""
+    settings = wiki / "vaultkit.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        'links = "wiki"', 'links = "markdown"'), encoding="utf-8")
+    assert run_cli("relink", wiki, "--links", "markdown").exit_code == 0
+    assert user_files(wiki) == user_files(markdown_seed)
+
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        'links = "markdown"', 'links = "wiki"'), encoding="utf-8")
+    assert run_cli("relink", wiki, "--links", "wiki").exit_code == 0
+    assert user_files(wiki) == user_files(seed_vault)
+    assert run_cli("check", wiki).exit_code == 0

@@ -12,12 +12,8 @@ import shutil
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
-from click.testing import CliRunner
-
 from tests.conftest import RunCli
 from vaultkit import __version__, config
-from vaultkit.cli import main
 from vaultkit.vault import cache
 from vaultkit.vault.index import VaultIndex
 from vaultkit.vault.linkspans import code_ranges, link_spans
@@ -27,25 +23,6 @@ GRPO = "GRPO (Group Relative Policy Optimization)"
 HUB = "Topics/1 Post-Training LLMs (SFT, DPO, RLHF, preference optimization).md"
 LINK_WORDS = ("finds no note", "was renamed", "was moved", "links = ")
 """What every link problem says: other checks (panels, lists) are not this file's business."""
-
-
-@pytest.fixture(scope="module")
-def markdown_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A vault made once from the shipped lists with Markdown links; tests copy it."""
-    vault = tmp_path_factory.mktemp("markdown") / "vault"
-    made = CliRunner().invoke(main, ["init", str(vault), "--links", "markdown"])
-    assert made.exit_code == 0, made.output
-    return vault
-
-
-@pytest.fixture
-def wiki(seed_vault: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(seed_vault, tmp_path / "wiki", symlinks=True))
-
-
-@pytest.fixture
-def markdown(markdown_seed: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(markdown_seed, tmp_path / "markdown", symlinks=True))
 
 
 def link_problems(run_cli: RunCli, vault: Path) -> list[str]:
@@ -218,3 +195,29 @@ def test_a_cache_of_records_without_the_link_facts_is_ignored(wiki: Path) -> Non
     again = VaultIndex(wiki, settings)
     again.scan()
     assert again.records == index.records
+
+
+def test_indented_code_long_fences_and_comments_are_not_links() -> None:
+    """An indented code block (not a list item's indented lines), a ```` fence a ``` line
+    does not close, `<!-- … -->` and `%% … %%` hold no link; an unclosed comment hides
+    nothing, as `body` counts it."""
+    text = ("Example:\n\n    [[A]]\n\n````\n```\n[[B]]\n````\n[[C]] <!-- [[D]] --> %% [[E]] %%\n"
+            "- item\n\n    [[F]]\n\nafter\n\n\t[[G]]\n[[H]] `%%` [[I]] <!-- [[J]]\n")
+    assert [s.target for s in link_spans(text)] == ["C", "F", "H", "I", "J"]
+
+
+def test_relink_leaves_links_in_indented_code_long_fences_and_comments(
+    run_cli: RunCli, wiki: Path
+) -> None:
+    """The story of the review: those links are neither problems nor rewritten."""
+    (wiki / "Sources" / f"{DPO}.md").rename(wiki / "Sources" / "DPO.md")
+    problems = link_problems(run_cli, wiki)
+    question = sorted((wiki / "Questions").rglob("*.md"))[0]
+    with question.open("a", encoding="utf-8") as handle:
+        handle.write(f"\nExample:\n\n    [[{DPO}]]\n\n````\n```\n[[{DPO}]]\n````\n"
+                     f"<!-- [[{DPO}]] -->\n%% [[{DPO}]] %%\n")
+    data = question.read_bytes()
+    assert link_problems(run_cli, wiki) == problems
+    done = run_cli("relink", wiki)
+    assert done.exit_code == 0, done.output
+    assert question.read_bytes() == data

@@ -20,7 +20,7 @@ from tests.conftest import RunCli
 from tests.helpers import all_files, init_from_lists, vaultkit_owned, wait_until
 from tests.test_reworded import QUESTIONS, READING, TWINS
 from vaultkit.commands.survey import open_vault
-from vaultkit.vault.seen import STATE_FILE
+from vaultkit.vault.seen import STATE_FILE, STATE_FOLDER, device
 from vaultkit.watch.live import LiveVault, start_watching
 
 HUB = "Topics/2 Experiment Design & Taste.md"
@@ -128,6 +128,28 @@ def test_a_question_added_to_a_reworded_topic_goes_beside_its_hub(
     assert unlisted(run_cli, vault) == []
 
 
+def test_a_question_replaced_in_its_place_gets_a_note_of_its_own(
+    vault: Path, run_cli: RunCli
+) -> None:
+    """Another question where the answered one was: a new note; the answer stays in the old
+    note, which is reported as no longer listed, never as reworded."""
+    new = "Which tokenizer choices change how a model counts digits?"
+    edit(vault, "Question syllabus.md", "How do you choose the next experiment?", new)
+    before = users(vault)
+
+    result = run_cli("sync", vault)
+
+    added = f"{FOLDER}/Which tokenizer choices change how a model counts digits.md"
+    assert f"created  {added}" in result.output.splitlines()
+    assert "reworded" not in result.output
+    assert "ambiguous" not in result.output
+    after = users(vault)
+    assert set(after) - set(before) == {added}
+    assert {path: after[path] for path in before} == before
+    assert ANSWER in (vault / CHOOSE).read_text(encoding="utf-8")
+    assert ANSWER not in after[added].decode()
+
+
 def test_near_identical_rewordings_make_no_note_until_accepted_as_new(
     vault: Path, run_cli: RunCli
 ) -> None:
@@ -176,21 +198,30 @@ def test_init_again_after_a_rewording_makes_no_duplicate(vault: Path, run_cli: R
 def test_a_vault_with_a_format_1_memory_syncs_and_then_remembers_wordings(
     vault: Path, run_cli: RunCli
 ) -> None:
-    """A state.json from before (ids only) works as ever; the first sync records the wordings,
-    so the next rewording keeps its note."""
-    state = vault / STATE_FILE
-    known = json.loads(state.read_text(encoding="utf-8"))["known"]
-    state.write_text(json.dumps({"format": 1, "known": known}), encoding="utf-8")
+    """A state.json from before (ids only, one file for every device) works as ever; the
+    first sync records the wordings in this device's file, so the next rewording keeps its
+    note."""
+    mine = vault / STATE_FOLDER / f"{device()}.json"
+    known = json.loads(mine.read_text(encoding="utf-8"))["known"]
+    shutil.rmtree(vault / STATE_FOLDER)
+    (vault / STATE_FILE).write_text(json.dumps({"format": 1, "known": known}), encoding="utf-8")
     before = users(vault)
 
     assert "0 new notes created." in run_cli("sync", vault).output
-    data = json.loads(state.read_text(encoding="utf-8"))
+    data = json.loads(mine.read_text(encoding="utf-8"))
     assert data["format"] == 2
     assert len(data["entries"]) == len(known)
     reword_heading(vault)
     before = users(vault)
     assert REWORDED_HEADING in run_cli("sync", vault).output.splitlines()
     assert users(vault) == before
+
+
+def rebuilt_after(caplog: pytest.LogCaptureFixture, line: str) -> bool:
+    """Whether the watcher logged `line` and then finished a rebuild."""
+    messages = [record.getMessage() for record in list(caplog.records)]
+    logged = next((n for n, message in enumerate(messages) if line in message), None)
+    return logged is not None and any(m.startswith("rebuilt for") for m in messages[logged + 1:])
 
 
 @pytest.fixture
@@ -212,16 +243,21 @@ def test_watch_keeps_the_notes_of_a_heading_reworded_while_it_runs(
     vault: Path, watching: LiveVault, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Saving a reworded heading in Lists/ while watch runs: after the list settles, the
-    rewording is logged and no note is made or changed."""
+    rewording is logged, the dashboards rebuilt after it call no note unlisted, and no note is
+    made or changed."""
     caplog.set_level(logging.INFO, logger="vaultkit.watch.live")
     before = users(vault)
     reword_heading(vault)
     edited = users(vault)
 
-    wait_until(lambda: REWORDED_HEADING in caplog.text, what="the rewording in the log")
-    wait_until(lambda: "no longer in" not in (vault / "Dashboards/Problems.md").read_text(
-        encoding="utf-8"), what="Problems without the hub")
+    # The rewording changes no dashboard's bytes (the hub keeps its name), so wait for the
+    # rebuild that follows the sync, logged after it, rather than for a change in a file.
+    wait_until(lambda: rebuilt_after(caplog, REWORDED_HEADING), what="a rebuild after the sync")
 
+    problems = (vault / "Dashboards/Problems.md").read_text(encoding="utf-8")
+    assert "no longer in" not in problems
+    assert "[[2 Experiment Design & Taste]]" in (vault / "Dashboards/Topic index.md").read_text(
+        encoding="utf-8")
     assert users(vault) == edited
     assert {p: d for p, d in edited.items() if not p.startswith("Lists/")} == {
         p: d for p, d in before.items() if not p.startswith("Lists/")}

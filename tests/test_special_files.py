@@ -26,6 +26,7 @@ from vaultkit.config import parse as parse_config
 from vaultkit.errors import ConfigError
 from vaultkit.lists import LIST_LIMIT
 from vaultkit.vault.notes import NOTE_LIMIT
+from vaultkit.vault.seen import STATE_FOLDER, device
 
 TIMEOUT = 60
 """Seconds any one command may take; a hang fails the test instead of the whole run."""
@@ -182,7 +183,8 @@ def test_init_refuses_a_list_that_is_not_a_readable_file_before_writing(
 
 def test_fifos_in_place_of_vaultkits_own_files_never_hang(vault: Path) -> None:
     """state.json and every cache as FIFOs: build and sync finish and replace them."""
-    own = [".vaultkit/state.json", ".vaultkit/cache/index.json",
+    mine = f"{STATE_FOLDER}/{device()}.json"  # this device's memory (the CLI runs as this user)
+    own = [".vaultkit/state.json", mine, ".vaultkit/cache/index.json",
            ".vaultkit/cache/lists.json", ".vaultkit/cache/build.json"]
     for relative in own:
         (vault / relative).unlink(missing_ok=True)
@@ -194,7 +196,7 @@ def test_fifos_in_place_of_vaultkits_own_files_never_hang(vault: Path) -> None:
     assert synced.returncode == 0, synced.stderr
     assert "0 new notes created." in synced.stdout
     assert (vault / ".vaultkit/cache/index.json").is_file()
-    assert (vault / ".vaultkit/state.json").is_file()
+    assert (vault / mine).is_file()
 
 
 # --- vaultkit.toml (item 8) -----------------------------------------------------------------

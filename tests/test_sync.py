@@ -25,7 +25,7 @@ from tests.helpers import (
 )
 from vaultkit import config
 from vaultkit.commands.sync import SyncResult, sync_vault
-from vaultkit.vault.seen import STATE_FILE
+from vaultkit.vault.seen import STATE_FILE, STATE_FOLDER
 
 MEGATRON = "Sources/Megatron-LM paper.md"
 # Where a new entry goes: after the last entry of topic 2's practitioner group, in the seed's
@@ -243,9 +243,10 @@ def test_a_note_sync_made_and_the_user_deleted_stays_deleted(small: Path) -> Non
 
 
 def test_without_its_record_every_entry_without_a_note_is_new(small: Path) -> None:
-    """With `.vaultkit/state.json` deleted, sync cannot tell a deleted note from a new entry:
-    the entry gets its note again."""
-    (small / STATE_FILE).unlink()
+    """With the memory (`.vaultkit/state/`) deleted, sync cannot tell a deleted note from a
+    new entry: the entry gets its note again."""
+    shutil.rmtree(small / STATE_FOLDER)  # every device's file
+    (small / STATE_FILE).unlink(missing_ok=True)
     (small / "Sources" / "Alpha Two.md").unlink()
 
     result = sync(small)

@@ -3,14 +3,18 @@ and `init` never makes a vault inside a vault or around one. Refusals exit 2 and
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.conftest import RunCli
+from vaultkit.commands.survey import refuse_nested
 
 VAULT_COMMANDS = ("build", "status", "check", "sync")
 
@@ -153,3 +157,61 @@ def test_init_on_the_vault_itself_is_fine(
     (vault / "vaultkit.toml").write_text("", encoding="utf-8")
     monkeypatch.chdir(vault)
     assert run_cli("init", ".", "--dry-run").exit_code == 0
+
+
+def test_init_finds_a_vault_however_deep_but_not_where_the_index_never_reads(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """A vault 20 folders down is still refused; one in `node_modules` or behind a symlinked
+    folder is not (the outer vault's index reads neither, so they share no note)."""
+    deep = tmp_path / "deep"
+    inner = deep.joinpath(*(f"level {n}" for n in range(20)))
+    inner.mkdir(parents=True)
+    (inner / "vaultkit.toml").write_text("", encoding="utf-8")
+    result = run_cli("init", deep, "--dry-run")
+    assert result.exit_code == 2
+    assert f"holds the vaultkit vault {inner}" in result.stderr
+
+    apart = tmp_path / "apart"
+    (apart / "tool" / "node_modules" / "pkg").mkdir(parents=True)
+    (apart / "tool" / "node_modules" / "pkg" / "vaultkit.toml").write_text("", encoding="utf-8")
+    (apart / "linked").symlink_to(deep, target_is_directory=True)
+    assert run_cli("init", apart, "--dry-run").exit_code == 0
+
+
+def test_a_vault_is_not_searched_again_on_each_init(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Re-running `init` on a vault (`init ~` made into one, say) does not walk its tree
+    again: init searched it when it made the vault."""
+    vault = tmp_path / "vault"
+    (vault / "Sources").mkdir(parents=True)
+    (vault / "vaultkit.toml").write_text("", encoding="utf-8")
+    walked: list[object] = []
+    walk = os.walk
+
+    def counted(top: str | Path, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        walked.append(top)
+        return walk(top, *args, **kwargs)
+
+    monkeypatch.setattr(os, "walk", counted)
+    refuse_nested(vault)
+    assert walked == []
+    (vault / "vaultkit.toml").unlink()
+    refuse_nested(vault)
+    assert walked == [vault]
+
+
+def test_a_folder_inside_a_vault_names_the_vault_around_it(run_cli: RunCli,
+                                                           tmp_path: Path) -> None:
+    """`vaultkit status study/Sources` meant the vault: the error names it, and does not tell
+    the user to `init` a folder that init would refuse (it lies inside a vault)."""
+    vault = tmp_path / "study"
+    (vault / "Sources").mkdir(parents=True)
+    (vault / "vaultkit.toml").write_text("", encoding="utf-8")
+    result = run_cli("status", vault / "Sources")
+    assert result.exit_code == 2
+    assert "is not a vaultkit vault (no vaultkit.toml)" in result.stderr
+    assert f"it lies inside the vault {vault.resolve()}" in result.stderr
+    assert "vaultkit init" not in result.stderr
+    assert not (vault / "Sources" / ".vaultkit").exists()

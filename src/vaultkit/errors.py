@@ -64,11 +64,15 @@ class VaultPathError(VaultkitError):
 class NotAVaultError(VaultkitError):
     """A folder without `vaultkit.toml`: no command but `init` treats it as a vault."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, around: Path | None = None) -> None:
         self.path = path
+        self.around = around
+        """The vault this folder lies inside, if any: the one the user most likely meant."""
+        fix = (f"it lies inside the vault {shown(str(around))}: run the command on that"
+               if around is not None
+               else f"run `vaultkit init {shlex.quote(shown(str(path)))}`")
         super().__init__(
-            f"{shown(str(path))} is not a vaultkit vault (no vaultkit.toml); "
-            f"run `vaultkit init {shlex.quote(shown(str(path)))}`"
+            f"{shown(str(path))} is not a vaultkit vault (no vaultkit.toml); {fix}"
         )
 
 

@@ -55,7 +55,8 @@ def relink(vault: Path, dry_run: bool, links: str | None) -> None:
 
     \b
     Exit status: 0 done (also when there was nothing to do), 2 when a note
-    could not be written or changed meanwhile (the rest are written).
+    could not be read or written, is a link (symbolic or hard), or changed
+    meanwhile (the rest are written).
     """
     root, settings = open_vault(vault)
     plan = plan_relink(root, settings, style=cast("LinkStyle | None", links))
@@ -69,19 +70,26 @@ def relink(vault: Path, dry_run: bool, links: str | None) -> None:
     result = apply_relink(plan)
     for change in result.written:
         click.echo(shown(f"relinked  {change.path} ({plural(change.links, 'link')})"))
+    for path, what in result.warnings:
+        click.secho(shown(f"warning  {path}: {what}"), fg="yellow", err=True)
     for path, why in result.skipped:
         click.secho(shown(f"skipped  {path}: {why}"), fg="yellow", err=True)
     count = sum(c.links for c in result.written)
     if not plan.changes:
-        click.echo("Nothing to relink.")
-        return
-    click.echo(f"Relinked {plural(count, 'link')} in {plural(len(result.written), 'note')}"
-               + (f"; {len(result.skipped)} left as they were." if result.skipped else "."))
+        click.echo("Nothing to relink." if not plan.unread else
+                   "Nothing to relink in the notes read.")
+    else:
+        click.echo(f"Relinked {plural(count, 'link')} in {plural(len(result.written), 'note')}"
+                   + (f"; {len(result.skipped)} left as they were." if result.skipped else "."))
     if result.written:
         print_build(build_once(root, settings), quiet_unchanged=True)
-    if result.skipped:
-        click.secho(f"Error: {plural(len(result.skipped), 'note')} not written; run "
-                    f"`vaultkit relink {shell_path(root)}` again.", fg="red", err=True)
+    failed = [path for path, _ in (*plan.unread, *result.skipped)]
+    if failed:
+        # A note relink could not read or write may hold the very links it was asked to
+        # repair: a CI gate or a script must not take that for done.
+        click.secho(shown(f"Error: {plural(len(failed), 'note')} not read or not written "
+                          f"({', '.join(failed)}); fix what is said above, then run "
+                          f"`vaultkit relink {shell_path(root)}` again."), fg="red", err=True)
         sys.exit(ExitStatus.ERROR)
 
 
@@ -99,4 +107,5 @@ def _print_preview(plan: RelinkPlan) -> None:
         click.echo(f"{plural(count, 'link').capitalize()} in {plural(len(plan.changes), 'note')} "
                    f"would change; nothing written. Run without --dry-run to write them.")
     else:
-        click.echo("Nothing to relink.")
+        click.echo("Nothing to relink." if not plan.unread else
+                   "Nothing to relink in the notes read.")

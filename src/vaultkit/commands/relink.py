@@ -15,8 +15,11 @@ lost. Elsewhere the check is a re-read just before an `os.replace`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -29,9 +32,10 @@ from vaultkit.files.writes import atomic_write, naming, write_temp
 from vaultkit.model import Kind
 from vaultkit.report.relinks import relink_text
 from vaultkit.report.renames import Links
+from vaultkit.scaffold.pages import embed_label
 from vaultkit.vault import frontmatter as fm
 from vaultkit.vault.index import VaultIndex
-from vaultkit.vault.notes import NOTE_LIMIT
+from vaultkit.vault.notes import NOTE_LIMIT, read_identity
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +84,8 @@ class RelinkResult:
     written: list[NoteChange]
     skipped: list[tuple[str, str]]
     """(note, why) for each planned note left as it was."""
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    """(note, what) for a written note that needs a look: changed again just after."""
 
 
 def check_style(root: Path, settings: Settings, style: LinkStyle | None) -> None:
@@ -105,18 +111,30 @@ def plan_relink(root: Path, settings: Settings, *, style: LinkStyle | None = Non
     index.scan()
     links = Links(index, settings.dashboard_paths().values())
     plan = RelinkPlan(root, [])
+    for relative, failure in sorted(index.failures.items()):
+        # Not read (not UTF-8, binary, too large…): it may hold links to repair, so say so.
+        with contextlib.suppress(UnsafePathError):
+            found = read_identity(inside(root, PurePosixPath(relative)))
+            if found is not None and found.kind in RELINKED_KINDS:
+                plan.unread.append((relative, f"{failure.message}; left as it is"))
     for record in sorted(index.notes(), key=lambda r: r.path):
         if record.kind not in RELINKED_KINDS:
             continue
         try:
-            before = read_file(inside(root, PurePosixPath(record.path)), NOTE_LIMIT)
+            path = inside(root, PurePosixPath(record.path))
+            before = read_file(path, NOTE_LIMIT)
             text = before.removeprefix(_BOM).decode("utf-8")
-            relinked = relink_text(text, record.path, links, style)
+            relinked = relink_text(text, record.path, links, style,
+                                   functools.partial(embed_label, settings))
+            linked = _linked(path)
         except (OSError, UnsafePathError, UnicodeDecodeError, fm.FrontmatterError) as exc:
             plan.unread.append((record.path, _why(exc)))
             continue
         plan.left.extend((record.path, why) for why in relinked.left)
         if relinked.text == text:
+            continue
+        if linked is not None:
+            plan.unread.append((record.path, linked))
             continue
         problem = _frontmatter_problem(text, relinked.text)
         if problem is not None:
@@ -129,26 +147,44 @@ def plan_relink(root: Path, settings: Settings, *, style: LinkStyle | None = Non
 
 def apply_relink(plan: RelinkPlan) -> RelinkResult:
     """Write each planned note whose bytes are still those the plan was made from."""
-    written: list[NoteChange] = []
-    skipped: list[tuple[str, str]] = []
+    result = RelinkResult([], [])
     for change in plan.changes:
         try:
-            why = _write(plan.root, change)
+            path = inside(plan.root, PurePosixPath(change.path))
+            why = _write(path, change)
         except (OSError, UnsafePathError) as exc:
             why = _why(exc)
-        if why is None:
-            written.append(change)
-        else:
-            skipped.append((change.path, why))
-    return RelinkResult(written, skipped)
+        if why is not None:
+            result.skipped.append((change.path, why))
+            continue
+        result.written.append(change)
+        with contextlib.suppress(OSError):  # written: a failed re-read is no reason to doubt it
+            if read_file(path, NOTE_LIMIT) != change.after:
+                result.warnings.append((change.path, AGAIN))
+    return result
 
 
 EDITED = "changed since relink read it (edited meanwhile?); left as it is: run relink again"
+AGAIN = "written, then changed again just after (saved meanwhile?); look at it"
+LINKED = "is a symbolic link; relink never writes through one: edit it by hand"
+HARD_LINKED = "has other hard links; relink never writes such a file: edit it by hand"
 
 
-def _write(root: Path, change: NoteChange) -> str | None:
+def _linked(path: Path) -> str | None:
+    """Why the note at `path` is never written: a symbolic link (writing would replace the link
+    by a file, and leave what it points to as it was) or a file with other hard links (which
+    would keep the old text); None for a plain file."""
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        return LINKED
+    return HARD_LINKED if info.st_nlink > 1 else None
+
+
+def _write(path: Path, change: NoteChange) -> str | None:
     """Put the new bytes in place if the note still holds the planned ones; else why not."""
-    path = inside(root, PurePosixPath(change.path))
+    linked = _linked(path)
+    if linked is not None:
+        return linked
     if read_file(path, NOTE_LIMIT) != change.before:
         return EDITED
     try:
@@ -159,8 +195,6 @@ def _write(root: Path, change: NoteChange) -> str | None:
         atomic_write(path, change.after)
     elif not swapped:
         return EDITED
-    if read_file(path, NOTE_LIMIT) != change.after:
-        return "changed again just after relink wrote it; look at it, then run relink again"
     return None
 
 

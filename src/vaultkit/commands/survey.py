@@ -21,7 +21,7 @@ from vaultkit.report.problems import find_problems
 from vaultkit.report.progress import Progress, measure
 from vaultkit.vault import seen
 from vaultkit.vault.cache import Caches
-from vaultkit.vault.index import VaultIndex
+from vaultkit.vault.index import VaultIndex, is_ignored
 from vaultkit.vault.list_ids import listed_in_vault
 from vaultkit.vault.notes import Problem
 
@@ -39,6 +39,8 @@ class Survey:
     index: VaultIndex
     progress: Progress
     problems: list[Problem]
+    listed: ListedIds | None = None
+    """What the lists name, as the vault knows it (reworded entries by their notes' ids)."""
 
 
 def open_vault(root: Path) -> tuple[Path, Settings]:
@@ -53,7 +55,9 @@ def open_vault(root: Path) -> tuple[Path, Settings]:
         raise VaultPathError(root, "is not a folder")
     settings_file = root / config.CONFIG_NAME
     if not os.path.lexists(settings_file):
-        raise NotAVaultError(root)
+        around = next((parent for parent in root.resolve().parents
+                       if (parent / config.CONFIG_NAME).is_file()), None)
+        raise NotAVaultError(root, around)
     if not settings_file.is_file():  # a folder, a FIFO, a dangling link: defaults would lie
         raise ConfigError(settings_file, "is not a regular file")
     return root, config.load(root)
@@ -65,15 +69,20 @@ def refuse_nested(vault: Path) -> None:
     A vault in a vault shares its notes: the outer one's index would count the inner one's
     notes (duplicate ids), and `init` on the outer one would take them for its own. The vault
     itself (its own `vaultkit.toml`) is fine: re-running `init` completes it.
+
+    Below, the folders the index reads are searched, and only those: dot-folders, tool folders
+    (`node_modules`) and symlinked folders are not, as a vault there shares no note. No depth
+    cap (a vault 20 levels down is still read as notes); the search stops at the first found.
+    A folder that is a vault already is not searched again: `init` searched it when it made it.
     """
     resolved = vault.resolve()
     for parent in resolved.parents:
         if (parent / config.CONFIG_NAME).is_file():
             raise NestedVaultError(vault, parent, inside=True)
-    if not vault.is_dir():
+    if not vault.is_dir() or (vault / config.CONFIG_NAME).is_file():
         return
     for folder, dirs, files in os.walk(vault):  # symlinked folders are not followed
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not is_ignored(d))
         if folder != str(vault) and config.CONFIG_NAME in files:
             raise NestedVaultError(vault, Path(folder), inside=False)
 
@@ -99,7 +108,7 @@ def assess(index: VaultIndex, caches: Caches, *, extra: Sequence[Problem] = ()) 
         extra=[*list_problems, *extra],
     )
     order = _list_order(listed) if listed is not None else None
-    return Survey(root, settings, index, measure(index, settings, order), problems)
+    return Survey(root, settings, index, measure(index, settings, order), problems, listed)
 
 
 def _as_kept(listed: ListedIds, kept: Mapping[str, str]) -> ListedIds:

@@ -174,7 +174,8 @@ def _kept_aside(index: VaultIndex, dashboards: set[str]) -> list[Problem]:
                 "rewrote it; copy what you need, then delete this note")
         for path in sorted({*index.records, *index.failures})
         if path not in dashboards and (
-            (prefixes and path.startswith(prefixes))
+            # Each prefix ends in " (edited": tried first, 10,000 paths × 400 prefixes is not.
+            (prefixes and " (edited" in path and path.startswith(prefixes))
             or (dashboards and path in index.records and index.records[path].kind == Kind.DASHBOARD)
         )
     ]

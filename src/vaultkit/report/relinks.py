@@ -4,8 +4,9 @@ Pure text in, text out: `commands.relink` reads the notes, shows the change and 
 the characters of the links that change are replaced; code (fenced or inline) is never touched
 (`linkspans` skips it). Markdown has no embed of a note that other editors render, so in
 Markdown style an embed `![[x]]` becomes a plain link `[x](x.md)`, as `init --links markdown`
-writes it; converted to wiki style, a Markdown link becomes a plain `[[link]]`. What the user
-sees is kept:
+writes it; converted to wiki style, a Markdown link becomes a plain `[[link]]`, but for a link
+to a page notes embed (a topic panel, the topic index: `Pages`), which becomes the embed `init`
+writes in that style, and back. What the user sees is kept:
 `[[Old]]` → `[[New|Old]]`, `[[Old|shown]]` → `[[New|shown]]`, `[shown](../Old.md)` →
 `[shown](../New.md)`. Properties (`topic:`, `also_in:`) stay quoted wikilinks, as Obsidian
 requires: they are repaired, never converted.
@@ -13,8 +14,10 @@ requires: they are repaired, never converted.
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
@@ -23,10 +26,16 @@ from vaultkit.report.renames import Broken, Links
 from vaultkit.vault import frontmatter as fm
 from vaultkit.vault.linkspans import LinkSpan, link_spans
 
+Pages = Callable[[str, str | None], str | None]
+"""(path, section) → the label `init` gives a Markdown link to that page when notes embed it
+(`scaffold.pages.embed_label`); None for any other note."""
+
 _PROPERTY_KEYS = ("topic", "also_in")
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*+):[ \t]*+(.*)$")
 _ITEM_LINE = re.compile(r"^[ \t]*+-[ \t]++(.*)$")
 _NOT_IN_WIKILINK = re.compile(r"[\[\]|#^\n]")
+# One quoted YAML scalar on one line: '…' (`''` inside) or "…" (backslash escapes inside).
+_QUOTED = re.compile(r"'(?:[^'\n]|'')*+'|\"(?:[^\"\\\n]|\\.)*+\"")
 
 
 @dataclass(slots=True)
@@ -39,42 +48,91 @@ class Relinked:
     left: list[str] = field(default_factory=list)
 
 
-def relink_text(text: str, origin: str, links: Links, style: LinkStyle | None) -> Relinked:
+@dataclass(frozen=True, slots=True)
+class _Edit:
+    """Characters `start:end` of the note become `new`; `target` names the link in reports."""
+
+    start: int
+    end: int
+    new: str
+    target: str
+
+
+def relink_text(
+    text: str, origin: str, links: Links, style: LinkStyle | None, pages: Pages | None = None
+) -> Relinked:
     """`text` (a whole note, frontmatter included) with its links repaired, and converted to
-    `style` when one is given. `origin` is the note's path in the vault."""
+    `style` when one is given. `origin` is the note's path in the vault; `pages` tells the
+    pages notes embed, so that converting keeps them embeds (wiki) or labelled links."""
     parts = fm.split(text)
     body_at = len(text) - len(parts.body)
     result = Relinked(text)
-    edits: list[tuple[int, int, str]] = []
+    edits: list[_Edit] = []
     if parts.frontmatter is not None:
         front_at = text.index("\n") + 1
         edits += _property_edits(parts.frontmatter, front_at, origin, links, result)
     for span in link_spans(parts.body):
-        new = _relinked(span, origin, links, style, result)
+        new = _relinked(span, origin, links, style, result, pages=pages or _no_pages)
         if new is not None:
             start, end, replacement = new
-            edits.append((body_at + start, body_at + end, replacement))
-    for start, end, replacement in sorted(edits, reverse=True):
-        result.text = result.text[:start] + replacement + result.text[end:]
-    result.changed = len(edits)
+            edits.append(_Edit(body_at + start, body_at + end, replacement, span.target))
+    kept = _apart(edits, result)
+    for edit in reversed(kept):
+        result.text = result.text[:edit.start] + edit.new + result.text[edit.end:]
+    result.changed = len(kept)
     return result
 
 
+def _apart(edits: list[_Edit], result: Relinked) -> list[_Edit]:
+    """The edits that overlap no other, in order; each one dropped is reported in `left`.
+
+    Links nest only one way: a wikilink in a Markdown link's label (`[see [[A]]](B.md)`).
+    Converting the outer link rewrites its whole text, label included, so applying both would
+    splice the inner edit at offsets the outer one moved. The inner edit is kept: it changes
+    only its own characters, where converting the outer one would flatten the inner link into
+    plain text; the outer link, left as it is, is named for the user."""
+    edits = sorted(edits, key=lambda e: (e.start, -e.end))
+    kept: list[_Edit] = []
+    reach = -1  # the furthest end of the edits before this one
+    for i, edit in enumerate(edits):
+        holds = i + 1 < len(edits) and edits[i + 1].start < edit.end  # the next starts inside
+        crosses = edit.start < reach < edit.end  # starts inside an earlier one, ends past it
+        reach = max(reach, edit.end)
+        if holds or crosses:
+            result.left.append(f"“{edit.target}”: holds or crosses another link that changes; "
+                               f"edit it by hand")
+        else:
+            kept.append(edit)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(kept)), "overlapping edits"
+    return kept
+
+
+def _no_pages(path: str, section: str | None) -> str | None:
+    return None
+
+
 def _relinked(
-    span: LinkSpan, origin: str, links: Links, style: LinkStyle | None, result: Relinked
+    span: LinkSpan, origin: str, links: Links, style: LinkStyle | None, result: Relinked, *,
+    pages: Pages,
 ) -> tuple[int, int, str] | None:
     """The replacement of one body link, or None to keep it."""
     path = _destination(span, origin, links, style, result)
     if path is None:
         return None
     form = span.form if style is None or (span.embed and span.form == "markdown") else style
+    section = unquote(span.fragment[1:]) if span.fragment else None
+    page_label = pages(path, section)
+    if form == "wiki" and span.form == "markdown" and page_label is not None:
+        # The line `init --links markdown` wrote for a panel: in wiki style it shows the page.
+        return span.start, span.end, f"![[{path.removesuffix('.md')}{span.fragment and '#'}" \
+            f"{section or ''}]]"
     if form == "markdown" and span.form == "markdown":
         start, end = span.href
         return start, end, _href(origin, path, span.fragment)
     if form == "markdown":  # a wikilink, or an embed: a plain link, its `!` dropped
         label = span.label if span.label is not None else span.target
         if span.embed:
-            label = posixpath.basename(span.target)
+            label = page_label or posixpath.basename(span.target)
         fragment = f"#{quote(unquote(span.fragment[1:]))}" if span.fragment else ""
         start = span.start - 1 if span.embed else span.start
         return start, span.end, f"[{_md_label(label)}]({_href(origin, path, fragment)})"
@@ -156,9 +214,9 @@ def _why_left(broken: Broken) -> str:
 
 def _property_edits(
     front: str, front_at: int, origin: str, links: Links, result: Relinked
-) -> list[tuple[int, int, str]]:
+) -> list[_Edit]:
     """Repairs of the quoted wikilinks of `topic:` and `also_in:` (never converted)."""
-    edits: list[tuple[int, int, str]] = []
+    edits: list[_Edit] = []
     key = None
     at = front_at
     for line in front.splitlines(keepends=True):
@@ -171,33 +229,67 @@ def _property_edits(
             item = _ITEM_LINE.match(content)
             value_at = item.start(1) if item else -1
         if key in _PROPERTY_KEYS and value_at >= 0:
-            edits += _value_edits(content, value_at, at, origin=origin, links=links,
-                                  result=result)
+            edit = _value_edit(content[value_at:], at + value_at, origin=origin, links=links,
+                               result=result)
+            if edit is not None:
+                edits.append(edit)
         at += len(line)
     return edits
 
 
-def _value_edits(
-    content: str, value_at: int, at: int, *, origin: str, links: Links, result: Relinked
-) -> list[tuple[int, int, str]]:
-    quote_char = content[value_at:value_at + 1]
-    edits: list[tuple[int, int, str]] = []
-    for span in link_spans(content[value_at:]):
-        if span.form != "wiki":
-            continue
-        broken = links.broken(origin, span.target, markdown=False)
-        if broken is None:
-            continue
-        name = None if broken.note is None else _wiki_name(broken.note, links)
-        if name is None or quote_char not in ("'", '"'):
-            result.left.append(_why_left(broken) if broken.note is None else
-                               f"“{span.target}” in a property: edit it by hand")
-            continue
-        shown = f"|{span.label}" if span.label is not None else ""
-        new = f"[[{name}{span.fragment}{shown}]]"
-        if quote_char == "'":
-            new = new.replace("'", "''")
-        else:
-            new = new.replace("\\", "\\\\").replace('"', '\\"')
-        edits.append((at + value_at + span.start, at + value_at + span.end, new))
-    return edits
+def _value_edit(
+    raw: str, at: int, *, origin: str, links: Links, result: Relinked
+) -> _Edit | None:
+    """The repair of one property value `raw` (at `at` in the note), or None.
+
+    The links are repaired in the value as YAML reads it, then the whole scalar is quoted
+    again, once: editing the quoted text would escape an escaped label twice (`Bob''s` in
+    single quotes would become `Bob''''s`). The new scalar must read back as exactly the
+    value intended, or the property is left for the user."""
+    quoted = _QUOTED.match(raw)
+    value = None if quoted is None else _scalar(quoted.group())
+    if quoted is None or value is None:  # a bare or unreadable value: named, never edited
+        for span in link_spans(raw):
+            if _repair(span, origin, links, result) is not None:
+                result.left.append(f"“{span.target}” in a property: edit it by hand")
+        return None
+    new_value = value
+    for span in reversed(link_spans(value)):
+        link = _repair(span, origin, links, result)
+        if link is not None:
+            new_value = new_value[:span.start] + link + new_value[span.end:]
+    if new_value == value:
+        return None
+    if raw.startswith("'"):
+        new = "'" + new_value.replace("'", "''") + "'"
+    else:
+        new = '"' + new_value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if _scalar(new) != new_value:
+        result.left.append(f"a property holding “{value}”: edit it by hand")
+        return None
+    return _Edit(at, at + quoted.end(), new, value)
+
+
+def _repair(span: LinkSpan, origin: str, links: Links, result: Relinked) -> str | None:
+    """A property's broken wikilink repaired, or None (said in `left` when it is broken)."""
+    if span.form != "wiki":
+        return None
+    broken = links.broken(origin, span.target, markdown=False)
+    if broken is None:
+        return None
+    name = None if broken.note is None else _wiki_name(broken.note, links)
+    if name is None:
+        result.left.append(_why_left(broken) if broken.note is None else
+                           f"“{span.target}” in a property: edit it by hand")
+        return None
+    shown = f"|{span.label}" if span.label is not None else ""
+    return f"[[{name}{span.fragment}{shown}]]"
+
+
+def _scalar(quoted: str) -> str | None:
+    """The text YAML reads from one quoted scalar, or None if it reads as no text."""
+    try:
+        value = fm.parse(f"v: {quoted}\n").get("v")
+    except fm.FrontmatterError:
+        return None
+    return value if isinstance(value, str) else None

@@ -90,7 +90,6 @@ class NameBook:
 
     def __init__(self, taken: set[str] | None = None) -> None:
         self._taken = {name.casefold() for name in taken or set()}
-        self._handed_out: set[str] = set()
         self._last_suffix: dict[str, int] = {}
         """Safe name → the suffix last handed out for it. Names are never given back, so every
         suffix up to it is taken: identical titles cost a step each, not one per earlier twin."""
@@ -109,16 +108,9 @@ class NameBook:
         self.reserve(name)
         return name
 
-    def adopt(self, name: str) -> bool:
-        """Take a name that already exists on disk, unless this run handed it out already."""
-        if name.casefold() in self._handed_out:
-            return False
-        self.reserve(name)
-        return True
-
     def reserve(self, name: str) -> None:
+        """Take the name (a list's, a dashboard's) without handing it out: no note gets it."""
         self._taken.add(name.casefold())
-        self._handed_out.add(name.casefold())
 
 
 @dataclass(frozen=True, slots=True)

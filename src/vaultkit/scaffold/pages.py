@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
 from vaultkit.config import Settings
 from vaultkit.model import (
@@ -40,15 +41,31 @@ the panel (`report/panels.py`) writes it, and must keep it."""
 
 def panel_embed(settings: Settings, topic_key: str, origin: str, section: str | None = None) -> str:
     """The line that shows a topic's panel (or one section of it) in the note at `origin`."""
-    label = f"{section} of this topic, with their status" if section else (
-        "This topic's sources and questions, with their status")
-    return _embed(settings, settings.panel_path(topic_key), origin, label, section)
+    path = settings.panel_path(topic_key)
+    return _embed(settings, path, origin, _panel_label(section), section)
 
 
 def index_embed(settings: Settings, origin: str) -> str:
     """The line that shows the topic index in the note at `origin` (Home)."""
-    return _embed(settings, settings.topic_index_path(), origin,
-                  "Every topic, with its coverage", None)
+    return _embed(settings, settings.topic_index_path(), origin, _INDEX_LABEL, None)
+
+
+def embed_label(settings: Settings, path: str, section: str | None) -> str | None:
+    """What a Markdown link to a page that notes embed (a panel, the index) says, as `init`
+    writes it; None for any other note. `relink --links` converts between the two forms."""
+    if path == settings.topic_index_path():
+        return _INDEX_LABEL
+    if path.startswith(f"{settings.panels_folder()}/"):
+        return _panel_label(section)
+    return None
+
+
+_INDEX_LABEL = "Every topic, with its coverage"
+
+
+def _panel_label(section: str | None) -> str:
+    return (f"{section} of this topic, with their status" if section
+            else "This topic's sources and questions, with their status")
 
 
 def _embed(settings: Settings, path: str, origin: str, label: str, section: str | None) -> str:
@@ -57,7 +74,9 @@ def _embed(settings: Settings, path: str, origin: str, label: str, section: str 
     image on GitHub). Written once into a user's note: the page appears at the first build."""
     if settings.links == "wiki":
         return f"![[{path.removesuffix('.md')}{f'#{section}' if section else ''}]]"
-    return link(NoteRef(PurePosixPath(path), label), PurePosixPath(origin), "markdown")
+    plain = link(NoteRef(PurePosixPath(path), label), PurePosixPath(origin), "markdown")
+    # The section too, as the embed shows only it (and as `relink --links markdown` writes it).
+    return f"{plain[:-1]}#{quote(section)})" if section else plain
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,6 +106,10 @@ class _Planner:
         """Note id → the user's file at the name the note wanted."""
         self.hub_names = hub_names(catalog.topics)
         self.files: list[PlannedFile] = []
+        self._listed: dict[PurePosixPath, dict[str, str]] = {}
+        """Folder → the names in it by their casefold, listed once per plan: a name taken in a
+        folder (a twin title, a file of yours) costs a lookup, not a listing of the folder,
+        which made planning quadratic in them."""
 
     # -- places ------------------------------------------------------------------------------
 
@@ -139,12 +143,22 @@ class _Planner:
         exact = self.vault / planned
         if exact.exists() or exact.is_symlink():
             return planned
-        try:
-            names = sorted(entry.name for entry in (self.vault / planned.parent).iterdir())
-        except OSError:  # no such folder yet, or not one
-            return None
-        wanted = planned.name.casefold()
-        return next((planned.parent / n for n in names if n.casefold() == wanted), None)
+        found = self._names_in(planned.parent).get(planned.name.casefold())
+        return None if found is None else planned.parent / found
+
+    def _names_in(self, folder: PurePosixPath) -> dict[str, str]:
+        """The folder's entries by casefold, the first in sorted order where two share one;
+        empty for a folder that does not exist (yet) or is not one. Listed once per plan."""
+        if folder not in self._listed:
+            try:
+                names = sorted(entry.name for entry in (self.vault / folder).iterdir())
+            except OSError:
+                names = []
+            listed: dict[str, str] = {}
+            for name in names:
+                listed.setdefault(name.casefold(), name)
+            self._listed[folder] = listed
+        return self._listed[folder]
 
     def _assign_places(self) -> None:
         folders = self.settings.folders

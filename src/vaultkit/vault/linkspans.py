@@ -2,8 +2,9 @@
 outside code, each with its target, heading, label and the span of text it occupies.
 
 `body.links` reads the targets from here (what `check` resolves), and `relink` rewrites the
-spans, so the two never disagree about what is a link. Code is never a link: fenced blocks and
-inline code spans are skipped, so `relink` never changes a byte of code.
+spans, so the two never disagree about what is a link. Code is never a link: fenced blocks,
+indented code blocks and inline code spans are skipped, so `relink` never changes a byte of
+code; nor is a comment (`<!-- … -->`, Obsidian's `%% … %%`), which no reader sees.
 
 Linear in the text, whatever it holds (see `body`): every scan moves forward only, and the one
 look back, for a Markdown link's `[label]`, stops at the link before it.
@@ -25,7 +26,12 @@ _WIKILINK = re.compile(r"\[\[([^\[\]|#^\n]++)([#^][^\[\]|\n]*+)?(?:\|([^\[\]\n]*
 _HREF_START = re.compile(r"\]\((?!https?:|mailto:|#)")
 _HREF_END = re.compile(r"[)\s]")
 _ANGLE_HREF_END = re.compile(r"[>\n]")
-_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)", re.M)
+# A fence is a run of 3 or more of one character; only a run as long, or longer, closes it.
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}+|~{3,}+)", re.M)
+# A line indented 4 columns (a tab is 4) with text on it: maybe an indented code block.
+_INDENTED = re.compile(r"^(?: {4}| {0,3}\t)[ \t]*+\S", re.M)
+_LIST_ITEM = re.compile(r"[ \t]{0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+_COMMENT_OPEN = {"<!--": "-->", "%%": "%%"}
 _TICKS = re.compile(r"`++")
 _BLANK_LINE = re.compile(r"\n[ \t]*+\n")
 LABEL_LIMIT = 1000
@@ -101,16 +107,20 @@ def href_target(href: str) -> tuple[str, str]:
 
 
 def code_ranges(text: str) -> list[tuple[int, int]]:
-    """The character ranges of fenced code blocks and inline code spans, in order."""
-    if "`" not in text and "~~~" not in text:
-        return []
+    """The character ranges where no link is: fenced and indented code blocks, inline code
+    spans and comments, in order, none overlapping."""
     ranges: list[tuple[int, int]] = []
-    done = 0
-    for start, end in _fences(text):
-        ranges += _inline_code(text, done, start)
-        ranges.append((start, end))
-        done = end
-    ranges += _inline_code(text, done, len(text))
+    if "`" in text or "~~~" in text:
+        done = 0
+        for start, end in _fences(text):
+            ranges += _inline_code(text, done, start)
+            ranges.append((start, end))
+            done = end
+        ranges += _inline_code(text, done, len(text))
+    if _INDENTED.search(text):
+        ranges = _merged(ranges + _indented_code(text))
+    if "<!--" in text or "%%" in text:
+        ranges = _merged(ranges + _comments(text, ranges))
     return ranges
 
 
@@ -176,7 +186,8 @@ def _fences(text: str) -> list[tuple[int, int]]:
         if line_end == -1:
             blocks.append((found.start(), len(text)))
             break
-        closer = re.compile(rf"^[ \t]{{0,3}}{re.escape(marker)}[ \t]*+$", re.M)
+        closer = re.compile(rf"^[ \t]{{0,3}}{re.escape(marker[0])}{{{len(marker)},}}+[ \t]*+$",
+                            re.M)
         closing = closer.search(text, line_end + 1)
         end = len(text) if closing is None else closing.end()
         blocks.append((found.start(), end))
@@ -218,6 +229,71 @@ def _paragraph_code(text: str, start: int, stop: int) -> list[tuple[int, int]]:
         spans.append((runs[i][0], runs[j][1]))
         i = j + 1
     return spans
+
+
+def _indented_code(text: str) -> list[tuple[int, int]]:
+    """Indented code blocks: from a line indented 4 columns after a blank line (or at the
+    start) to the last indented line before one that is not. Simpler than CommonMark, on the
+    safe side: a list item's indented lines are its content, never code, until a line that is
+    neither blank, indented nor a list item ends the list."""
+    blocks: list[tuple[int, int]] = []
+    at = 0
+    blank_before = True
+    in_list = False
+    block: tuple[int, int] | None = None
+    for line in text.splitlines(keepends=True):
+        blank = not line.strip()
+        indented = not blank and _INDENTED.match(line) is not None
+        if block is not None and not (blank or indented):
+            blocks.append(block)
+            block = None
+        if indented and block is not None:
+            block = (block[0], at + len(line.rstrip("\r\n")))
+        elif indented and blank_before and not in_list:
+            block = (at, at + len(line.rstrip("\r\n")))
+        if not blank and not indented:
+            in_list = _LIST_ITEM.match(line) is not None
+        blank_before = blank
+        at += len(line)
+    if block is not None:
+        blocks.append(block)
+    return blocks
+
+
+def _comments(text: str, code: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`<!-- … -->` and `%% … %%` comments outside `code` (sorted), closed ones only, as
+    `body` counts them; one pass: each opener is looked for once, each closer once."""
+    comments: list[tuple[int, int]] = []
+    next_at = {opener: text.find(opener) for opener in _COMMENT_OPEN}
+    at = 0
+    while live := [(i, opener) for opener, i in next_at.items() if i != -1]:
+        start, opener = min(live)
+        where = bisect.bisect_right(code, start, key=lambda r: r[0]) - 1
+        if where >= 0 and code[where][0] <= start < code[where][1]:
+            at = code[where][1]  # in code: not a comment
+        else:
+            closer = _COMMENT_OPEN[opener]
+            close = text.find(closer, start + len(opener))
+            if close == -1:
+                next_at[opener] = -1  # no later one of this kind closes either
+                continue
+            at = close + len(closer)
+            comments.append((start, at))
+        for other, i in next_at.items():
+            if i != -1 and i < at:  # passed: look again after
+                next_at[other] = text.find(other, at)
+    return comments
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`ranges` sorted, those that overlap made one."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _inside(span: LinkSpan, code: list[tuple[int, int]]) -> bool:

@@ -1,4 +1,4 @@
-"""vaultkit's own files inside a vault: `.vaultkit/state.json` and the caches in `.vaultkit/cache/`
+"""vaultkit's own files inside a vault: its memory in `.vaultkit/state/` (`seen.py`) and the caches in `.vaultkit/cache/`
 (what they hold: `cache.py`).
 
 Every write goes through `contain.inside`, so a `.vaultkit` that is a symlink to elsewhere is

@@ -1,17 +1,18 @@
 """`vaultkit.toml` ↔ `Settings`: the vault's folders, statuses, link style and study targets.
 
 The file is written once by `init` (from a commented template) and belongs to the user after
-that; reading it validates every value so later code can trust `Settings`.
+that; reading it validates every value so later code can trust `Settings`. Its text is turned
+into a TOML document by `toml.parse`, which refuses what would hang or crash tomllib.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
 from typing import Literal, cast
 
+from vaultkit.config.toml import parse as parse
 from vaultkit.errors import ConfigError
 from vaultkit.files.reads import NotRegularError, TooLargeError, read_file
 from vaultkit.model import Dashboard, Kind, short_hash, slug
@@ -19,19 +20,6 @@ from vaultkit.model import Dashboard, Kind, short_hash, slug
 CONFIG_NAME = "vaultkit.toml"
 LIMIT_BYTES = 1 << 20
 """Bytes of `vaultkit.toml` we read at most: the file init writes is ~2 KiB."""
-MAX_DEPTH = 16
-"""Deepest nesting of arrays and inline tables we let tomllib see; valid settings need 2."""
-MAX_DOTS = 32
-"""Most `.` on one line outside strings: a key's parts (valid settings need 2), or numbers."""
-_SPECIAL = re.compile(r"[\[\]{}#\"'.\n]")
-# A string's content, matched from just after its opening quote(s) up to where it closes. Each
-# always matches (no backtracking); where the string is not closed, tomllib says so.
-_BODIES = {
-    '"': re.compile(r'(?:[^"\\\n]+|\\.)*'),
-    "'": re.compile(r"[^'\n]*"),
-    '"""': re.compile(r'(?:[^"\\]+|\\.|"(?!""))*', re.S),
-    "'''": re.compile(r"(?:[^']+|'(?!''))*"),
-}
 
 LinkStyle = Literal["wiki", "markdown"]
 LINK_STYLES: tuple[LinkStyle, ...] = ("wiki", "markdown")
@@ -170,74 +158,6 @@ def load(vault: Path) -> Settings:
     return from_dict(parse(text, path), path, text)
 
 
-def parse(text: str, path: Path) -> dict[str, object]:
-    """The TOML document, or a ConfigError naming `path`; bombs are refused before tomllib.
-
-    tomllib recurses once per nested array or inline table (`x = [[[…]]]` 5,000 deep ends in
-    a RecursionError) and takes time quadratic in a dotted key's parts (`a.a.a…` over 100 KB
-    runs for minutes), so both are bounded first; RecursionError is caught as well.
-    """
-    _refuse_bombs(text, path)
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, f"is not valid TOML: {exc}", getattr(exc, "lineno", None)) from None
-    except RecursionError:
-        raise ConfigError(path, "nests arrays or tables too deeply") from None
-    except ValueError:  # tomllib's only other error: an integer past Python's 4,300 digits
-        raise ConfigError(path, "holds a number with too many digits to read") from None
-
-
-def _refuse_bombs(text: str, path: Path) -> None:
-    """A ConfigError where `[`/`{` nest deeper than MAX_DEPTH or a line holds more than
-    MAX_DOTS dots, strings and comments aside.
-
-    One pass, each step jumping to the next character that matters: linear on any input.
-    """
-    if text.count("[") + text.count("{") <= MAX_DEPTH and text.count(".") <= MAX_DOTS:
-        return
-    depth = dots = 0
-    pos = 0
-    while (match := _SPECIAL.search(text, pos)) is not None:
-        char, start = match.group(), match.start()
-        if char in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise ConfigError(path, f"nests arrays or tables more than {MAX_DEPTH} deep",
-                                  text.count("\n", 0, start) + 1)
-        elif char in "]}":
-            depth = max(0, depth - 1)
-        elif char == ".":
-            dots += 1
-            if dots > MAX_DOTS:
-                raise ConfigError(path, f"has more than {MAX_DOTS} dots on a line outside "
-                                  "quotes; dotted keys that long are refused",
-                                  text.count("\n", 0, start) + 1)
-        elif char == "\n":
-            dots = 0
-        elif char == "#":
-            start = text.find("\n", start) - 1  # the newline itself is seen next
-            if start < 0:
-                return
-        else:
-            start = _string_end(text, start)
-        pos = start + 1
-
-
-def _string_end(text: str, start: int) -> int:
-    """Where the TOML string opening at `start` ends: its last quote, or where it breaks off."""
-    quote = text[start] * 3 if text.startswith(text[start] * 3, start) else text[start]
-    body = _BODIES[quote].match(text, start + len(quote))
-    end = body.end() if body is not None else len(text)
-    if len(quote) == 1:  # closed by its quote, or broken off at a line's end (tomllib says so)
-        return end if text.startswith(quote, end) else end - 1
-    # `a""""` ends a multi-line string whose text ends with a quote: the last three close it.
-    run = 0
-    while run < 5 and text.startswith(quote[0], end + run):
-        run += 1
-    return end + run - 1 if run >= 3 else len(text)
-
-
 def from_dict(data: dict[str, object], path: Path, text: str = "") -> Settings:
     """Validate parsed TOML; unknown keys are errors so a typo never passes silently. `text`,
     the file's text, tells the lines of `[topics]` entries."""
@@ -262,7 +182,7 @@ def from_dict(data: dict[str, object], path: Path, text: str = "") -> Settings:
         key: _subset(statuses, key, getattr(default, key), allowed[of], path)
         for key, of in _STATUS_GROUPS.items()
     }
-    return Settings(
+    return _apart(Settings(
         folders=Folders(**{
             f.name: _folder(folders.get(f.name, getattr(default.folders, f.name)), path,
                             f"folders.{f.name}")
@@ -285,7 +205,71 @@ def from_dict(data: dict[str, object], path: Path, text: str = "") -> Settings:
                              "lists.reading_list"),
         syllabus=_folder(lists.get("syllabus", default.syllabus), path, "lists.syllabus"),
         topics=_topics(_table(data, "topics", path), path, text),
-    )
+    ), path, text)
+
+
+def _apart(settings: Settings, path: Path, text: str) -> Settings:
+    """The settings, once the dashboards folder is known to be apart from the user's folders.
+
+    vaultkit writes its pages there, and owns every page in the panels folder inside it (hubs
+    there were taken for hand-edited panels and copied aside as `(edited)`); `watch` does not
+    look inside it. So it may not be, hold or lie in a folder of notes (a notes folder's
+    subfolders hold notes too: questions are made in them), nor hold a list. The root holds
+    every folder: notes and lists may be there, the dashboards may not.
+    """
+    dashboards = settings.folders.dashboards
+    at = _line(text, "folders.dashboards")
+    if dashboards == ".":
+        raise ConfigError(path, 'folders.dashboards = "." would put vaultkit\'s pages among your '
+                          'notes; give them a folder of their own, such as "Dashboards"', at)
+    # (key, its value, the folder it names): a list names a file, which lies in its folder.
+    theirs = [(f"folders.{n}", getattr(settings.folders, n), getattr(settings.folders, n))
+              for n in _NOTE_FOLDERS]
+    theirs += [(f"lists.{n}", getattr(settings, n),
+                PurePosixPath(getattr(settings, n)).parent.as_posix()) for n in _LISTS]
+    for key, value, folder in theirs:
+        how = _overlap(dashboards, folder)
+        if key.startswith("lists."):  # a file: beside the dashboards folder, or above, is apart
+            how = None if how in (None, "lies in") else "holds"
+        if how is not None:
+            raise ConfigError(
+                path, f'folders.dashboards = "{dashboards}" {how} {key} ("{value}"): vaultkit '
+                f'writes its pages in the dashboards folder (its topic panels in "{dashboards}/'
+                f'{PANELS_FOLDER}") and `vaultkit watch` does not look inside it; keep the two '
+                f'apart, as the defaults do: folders.dashboards = "{Folders().dashboards}", '
+                f'{key} = "{_default(key)}"',
+                at or _line(text, key),
+            )
+    return settings
+
+
+_NOTE_FOLDERS = ("sources", "questions", "topics")
+_LISTS = ("reading_list", "syllabus")
+
+
+def _overlap(ours: str, theirs: str) -> str | None:
+    """How the folder `ours` stands to `theirs`: it "is the folder of" it, "holds" it, or
+    "lies in" it; None when they are apart. Case is ignored (macOS, Windows and Obsidian's
+    links ignore it). The root, ".", holds nothing here: no folder's path starts with "./"."""
+    a, b = ours.casefold(), theirs.casefold()
+    if a == b:
+        return "is the folder of"
+    if b.startswith(f"{a}/"):
+        return "holds"
+    if a.startswith(f"{b}/"):
+        return "lies in"
+    return None
+
+
+def _default(key: str) -> str:
+    table, name = key.split(".")
+    return str(getattr(Folders() if table == "folders" else Settings(), name))
+
+
+def _line(text: str, key: str) -> int | None:
+    """The line of `table.name = …` under `[table]` in the file, if it can be told."""
+    table, name = key.split(".")
+    return _key_line(text, _header_line(text, table), name)
 
 
 def _topics(table: dict[str, object], path: Path, text: str) -> tuple[TopicMapping, ...]:
