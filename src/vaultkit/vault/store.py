@@ -1,5 +1,5 @@
-"""vaultkit's own files inside a vault: its memory in `.vaultkit/state/` (`seen.py`) and the caches in `.vaultkit/cache/`
-(what they hold: `cache.py`).
+"""vaultkit's own files inside a vault: its memory in `.vaultkit/state/` (`seen.py`) and the
+caches in `.vaultkit/cache/` (what they hold: `cache.py`).
 
 Every write goes through `contain.inside`, so a `.vaultkit` that is a symlink to elsewhere is
 refused rather than followed out of the vault. The cache folder is marked with CACHEDIR.TAG
