@@ -315,6 +315,9 @@ def test_renaming_a_hub_keeps_its_panel(vault: Path, run_cli: RunCli) -> None:
     (vault / ALPHA_HUB).rename(vault / "Topics" / "Alpha, my way.md")
     assert run_cli("build", vault).exit_code == 0
     assert "*Live status of [[Alpha, my way]]" in text(vault, ALPHA)
+    # Its notes still name it `1 Alpha Topic`: it is found by its title, so they count.
+    assert "[[Alpha Core One]]" in section(text(vault, ALPHA), "## Sources")
+    assert "|What is alpha?]] · unanswered" in section(text(vault, ALPHA), "## Questions")
     # Notes still link the old name (relink's business), but the embed is sound.
     assert "Dashboards/Topics" not in run_cli("check", vault).output
 

@@ -208,7 +208,15 @@ class _Resolver:
         if not name:
             return None
         key = name.rsplit("/", 1)[-1].removesuffix(".md").casefold()
-        return self._names.get(key) or self._titles.get(key)
+        found = self._names.get(key) or self._titles.get(key)
+        if found is None and (numbered := _HUB_NAME.fullmatch(key)):
+            # `init` names a hub `<n> <title>`: a hub renamed outside Obsidian is still found
+            # by its title, so its notes go on counting (check names the stale links).
+            found = self._titles.get(numbered.group(1))
+        return found
+
+
+_HUB_NAME = re.compile(r"\d+(?:\.\d+)* (.+)")
 
 
 def natural_key(record: NoteRecord) -> tuple[int, int, str]:
