@@ -17,16 +17,15 @@ import pytest
 from vaultkit.lists import readlist, syllabus
 from vaultkit.lists.joins import combine
 from vaultkit.model import Catalog, Kind
+from vaultkit.scaffold.likeness import SIMILAR, similarity
 from vaultkit.scaffold.reworded import (
     DOUBT,
     IN_PLACE,
     PLACED,
     SAME_NUMBER,
-    SIMILAR,
     SOURCES_REPLACED,
     Carried,
     carry,
-    similarity,
     snapshot,
 )
 from vaultkit.vault import seen
@@ -187,8 +186,9 @@ def test_a_topic_at_its_number_with_only_a_middling_title_in_common_is_ambiguous
     assert after.reworded == ()
 
 
-def test_an_unnumbered_heading_keeps_its_note_only_above_the_threshold() -> None:
-    """Without numbers, titles must be similar: one side of `SIMILAR` kept, the other new."""
+def test_an_unnumbered_heading_keeps_its_note_by_a_similar_title_or_the_same_sources() -> None:
+    """Without numbers: a title on the far side of `SIMILAR` is a new topic, unless the
+    heading still holds the same sources (its URLs), which no rewording changes."""
     unnumbered = READING.replace("## 1. ", "## ").replace("## 2. ", "## ")
     base = combine(readlist.parse(unnumbered), syllabus.parse(""))
     memory, notes = remembered(base)
@@ -196,12 +196,20 @@ def test_an_unnumbered_heading_keeps_its_note_only_above_the_threshold() -> None
     assert similarity("Experiment Design & Taste", close) >= SIMILAR
     assert similarity("Experiment Design & Taste", far) < SIMILAR
 
-    def carried(title: str) -> Carried:
-        edited = unnumbered.replace("Experiment Design & Taste", title)
+    def carried(title: str, url: str = "https://example.com/taste") -> Carried:
+        edited = unnumbered.replace("Experiment Design & Taste", title).replace(
+            "https://example.com/taste", url)
         return carry(combine(readlist.parse(edited), syllabus.parse("")), memory, notes)
 
-    assert carried(close).catalog.topics[1].key == "experiment-design-taste"
-    assert carried(far).catalog.topics[1].key == "experiment-budgets"
+    assert carried(close, "https://example.com/other").catalog.topics[1].key == (
+        "experiment-design-taste")
+    assert carried(far, "https://example.com/other").catalog.topics[1].key == (
+        "experiment-budgets")
+    same_sources = carried(far)
+    assert same_sources.catalog.topics[1].key == "experiment-design-taste"
+    assert [r.line for r in same_sources.reworded] == [
+        'reworded in the list: "Experiment Design & Taste" → "Experiment Budgets" '
+        '(note kept: topic/Experiment Design & Taste.md)']
 
 
 def test_a_reworded_question_keeps_its_id() -> None:

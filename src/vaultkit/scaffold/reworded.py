@@ -19,6 +19,9 @@ and that left the list, and gives each rewording its old identity back. Similari
   sources were not all replaced. Ambiguous when its questions or title stayed but its sources
   were all replaced, or when nothing stayed and its title scores `DOUBT` or more. Else a new
   topic. (Distinct shipped topics' titles score up to 0.64: a middling title proves nothing.)
+- A topic without a number (or whose number another shares): "similar" by the better of its
+  title's similarity and the share of its sources (by URL) it has in common with the gone one,
+  so a heading reworded beyond recognition over the same sources keeps its hub.
 - A source: its URL is its identity already; a new title is only reported.
 
 An ambiguous entry is reported and given no note at all (a wrong carry, which puts the user's
@@ -28,27 +31,19 @@ made one sync later); `sync --new` gives it a note of its own. Pure: no I/O.
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
-from typing import TypeVar
 
 from vaultkit.model import Catalog, Kind, Question, Topic, fold
+from vaultkit.scaffold.likeness import SIMILAR, pair, similarity
 from vaultkit.vault.seen import Entry, Memory
 
-SIMILAR = 0.7
-"""Least similarity (0–1) of two texts that may be one entry reworded. Distinct questions of
-one topic in the shipped syllabus reach 0.59 at most; a reworded heading ("Design & Taste" →
-"Design and Taste") scores 0.92."""
 PLACED = 0.55
 """Least similarity of a question in the same place to be kept (99th percentile, above)."""
 DOUBT = 0.4
 """From here, the same place or number makes an entry ambiguous, not new (77th percentile)."""
-MARGIN = 0.1
-"""How far the best match must lead every rival to be taken without asking."""
 
 _OWN_NOTE = "or run `vaultkit sync --new` to give it a note of its own"
 TIED = ("reword one entry at a time and sync in between, or run `vaultkit sync --new` to give "
@@ -59,10 +54,6 @@ SOURCES_REPLACED = ("its title or questions stayed but none of its sources did: 
                     f"them under it and sync to keep that note, {_OWN_NOTE}")
 SAME_NUMBER = ("it has that topic's number and some of its title, no source or question: list "
                f"one of its sources under it and sync to keep that note, {_OWN_NOTE}")
-
-A = TypeVar("A")
-B = TypeVar("B")
-
 
 @dataclass(frozen=True, slots=True)
 class Rewording:
@@ -152,15 +143,6 @@ def snapshot(catalog: Catalog) -> dict[str, Entry]:
     return entries
 
 
-def similarity(a: str, b: str) -> float:
-    """0–1: the better of difflib's ratio and the share of words in common, case folded."""
-    a, b = sorted((fold(a), fold(b)))  # difflib's ratio depends on the order; this does not
-    ratio = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-    wa, wb = set(re.findall(r"\w+", a)), set(re.findall(r"\w+", b))
-    overlap = len(wa & wb) / len(wa | wb) if wa | wb else 0.0
-    return max(ratio, overlap)
-
-
 class _Carrier:
     """One run of `carry`: what it knows, and what it found so far."""
 
@@ -237,10 +219,13 @@ class _Carrier:
                     doubts.append(([topic], [match], verdict))
         paired_new = {t.key for t, _ in pairs} | {d[0][0].key for d in doubts}
         paired_old = {i for _, (i, _) in pairs} | {d[1][0][0] for d in doubts}
-        similar, ties = _pair(
+        # Without a number, a similar title; or the same sources under a new heading (the list
+        # names its sources by URL, which no rewording changes).
+        similar, ties = pair(
             [t for t in new if t.key not in paired_new],
             [o for o in old if o[0] not in paired_old],
-            lambda t, o: similarity(t.title, o[1].text),
+            lambda t, o: max(similarity(t.title, o[1].text),
+                             _overlap(self._sources_before(o[0]), _sources_now(catalog, t))),
         )
         for topic, (old_id, entry) in (*pairs, *similar):
             keys[topic.key] = old_id.removeprefix("t-")
@@ -255,9 +240,8 @@ class _Carrier:
         that is in doubt, None when it is another topic (the rules: module docstring)."""
         old_key = old_id.removeprefix("t-")
         remembered = self.memory.entries.items()
-        sources_before = {i for i, e in remembered if e.kind == Kind.SOURCE and old_key in e.topics}
-        sources_now = {s.id for s in catalog.sources
-                       if any(p.topic_key == topic.key for p in s.placements)}
+        sources_before = self._sources_before(old_id)
+        sources_now = _sources_now(catalog, topic)
         if sources_before & sources_now:
             return ""
         questions_before = {fold(e.text) for _, e in remembered
@@ -268,6 +252,12 @@ class _Carrier:
             # Sources on both sides and none in common: the reading list says another topic.
             return SOURCES_REPLACED if sources_before and sources_now else ""
         return SAME_NUMBER if title >= DOUBT else None
+
+    def _sources_before(self, topic_id: str) -> set[str]:
+        """The sources the memory has listed under the topic."""
+        key = topic_id.removeprefix("t-")
+        return {i for i, e in self.memory.entries.items()
+                if e.kind == Kind.SOURCE and key in e.topics}
 
     # -- questions -----------------------------------------------------------------------------
 
@@ -297,7 +287,7 @@ class _Carrier:
         for topic_key in dict.fromkeys(questions[n].topic_key for n in fresh):
             new_here = [n for n in fresh if questions[n].topic_key == topic_key]
             old_here = [o for o in old if o[1].topic == topic_key]
-            pairs, ties = _pair(new_here, old_here,
+            pairs, ties = pair(new_here, old_here,
                                 lambda n, o: similarity(questions[n].text, o[1].text))
             # Then the same place, when the level kept its length; never one already in doubt.
             taken = {n for n, _ in pairs} | {n for group, _ in ties for n in group}
@@ -326,6 +316,15 @@ class _Carrier:
                                 [(questions[n].id, questions[n].text) for n in tied_new],
                                 tied_old)
         return tuple(questions)
+
+
+def _sources_now(catalog: Catalog, topic: Topic) -> set[str]:
+    return {s.id for s in catalog.sources if any(p.topic_key == topic.key for p in s.placements)}
+
+
+def _overlap(before: set[str], now: set[str]) -> float:
+    """The share of sources two topics have in common (0 when either has none)."""
+    return len(before & now) / len(before | now) if before and now else 0.0
 
 
 def _rekey(catalog: Catalog, keys: Mapping[str, str]) -> Catalog:
@@ -364,36 +363,3 @@ def _positions(questions: Sequence[Question]) -> list[int]:
 def _level(question: Question) -> str | None:
     # The plain value: a Level hashes by its name, so it would not find "deep" in a dict.
     return None if question.level is None else question.level.value
-
-
-# -- matching ----------------------------------------------------------------------------------
-
-def _pair(
-    new: Sequence[A], old: Sequence[B], score: Callable[[A, B], float]
-) -> tuple[list[tuple[A, B]], list[tuple[list[A], list[B]]]]:
-    """Mutual best matches above `SIMILAR` that lead every rival by `MARGIN`, best first; and
-    the groups too close to call."""
-    if not new or not old:
-        return [], []
-    scores = [[score(a, b) for b in old] for a in new]
-    ranked = sorted(((s, i, j) for i, row in enumerate(scores) for j, s in enumerate(row)
-                     if s >= SIMILAR), key=lambda r: (-r[0], r[1], r[2]))
-    free_new, free_old = set(range(len(new))), set(range(len(old)))
-    pairs: list[tuple[A, B]] = []
-    ties: list[tuple[list[A], list[B]]] = []
-    for s, i, j in ranked:
-        if i not in free_new or j not in free_old:
-            continue
-        rivals_new = {k for k in free_new if k != i and scores[k][j] > s - MARGIN}
-        rivals_old = {k for k in free_old if k != j and scores[i][k] > s - MARGIN}
-        if rivals_new or rivals_old:
-            group_new, group_old = sorted({i, *rivals_new}), sorted({j, *rivals_old})
-            free_new -= set(group_new)
-            free_old -= set(group_old)
-            ties.append(([new[k] for k in group_new], [old[k] for k in group_old]))
-        else:
-            pairs.append((new[i], old[j]))
-            free_new.discard(i)
-            free_old.discard(j)
-    return pairs, ties
-
