@@ -174,3 +174,16 @@ def test_sync_makes_a_new_entrys_note_beside_yours(run_cli: RunCli, tmp_path: Pa
             'note is "Sources/Fresh Practitioner Notes (2).md"') in result.stdout.splitlines()
     assert mine.read_bytes() == b"notes I keep myself\n"
     assert unlisted_sources(vault) == set()
+
+
+def test_init_points_to_vaultkits_home_when_yours_holds_the_name(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """"Next: … start at Home.md" would send the user to their own file: it names
+    vaultkit's Home where it is."""
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "Home.md").write_text("# My own home\n", encoding="utf-8")
+    result = run_cli("init", vault)
+    assert result.exit_code == 0, result.output
+    assert "start at Home (2).md." in result.stdout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import cast
 
 import click
@@ -15,6 +15,7 @@ from vaultkit.commands.survey import open_vault
 from vaultkit.commands.sync import SyncResult, sync_vault
 from vaultkit.config import LINK_STYLES, LinkStyle
 from vaultkit.files.display import shown
+from vaultkit.model import Kind
 from vaultkit.report.structure import (
     Structure,
     document,
@@ -24,6 +25,7 @@ from vaultkit.report.structure import (
     totals_line,
     yours_lines,
 )
+from vaultkit.scaffold.create import CreationReport
 from vaultkit.scaffold.reworded import Ambiguity, Rewording
 
 
@@ -115,7 +117,8 @@ def _print_init(result: InitResult, found: Structure) -> None:
         print_build(result.build, quiet_unchanged=True)
     click.echo("")
     click.echo("Next:")
-    click.echo(f"  Open {result.vault} as a vault in Obsidian (or any editor); start at Home.md.")
+    click.echo(f"  Open {result.vault} as a vault in Obsidian (or any editor); "
+               f"start at {shown(str(_home(result.report)))}.")
     where = shell_path(result.vault)
     click.echo(f"  vaultkit watch {where}    keeps the dashboards current while you study")
     click.echo(f"  vaultkit status {where}   where you stand, topic by topic")
@@ -165,3 +168,11 @@ def _print_rewordings(reworded: Sequence[Rewording], ambiguous: Sequence[Ambigui
         click.echo(shown(rewording.line))
     for ambiguity in ambiguous:
         click.secho(shown(ambiguity.line), fg="yellow")
+
+
+def _home(report: CreationReport) -> PurePosixPath:
+    """Where vaultkit's Home is: `Home (2).md` when the user's own `Home.md` was there first."""
+    for planned in (*report.created, *report.skipped):
+        if planned.kind == Kind.HOME:
+            return planned.existing or planned.path
+    return PurePosixPath("Home.md")

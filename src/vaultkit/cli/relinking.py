@@ -79,8 +79,10 @@ def relink(vault: Path, dry_run: bool, links: str | None) -> None:
         click.echo("Nothing to relink." if not plan.unread else
                    "Nothing to relink in the notes read.")
     else:
+        left = len(result.skipped)
         click.echo(f"Relinked {plural(count, 'link')} in {plural(len(result.written), 'note')}"
-                   + (f"; {len(result.skipped)} left as they were." if result.skipped else "."))
+                   + (f"; {left} left as {'it was' if left == 1 else 'they were'}."
+                      if left else "."))
     if result.written:
         print_build(build_once(root, settings), quiet_unchanged=True)
     failed = [path for path, _ in (*plan.unread, *result.skipped)]

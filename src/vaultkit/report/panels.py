@@ -356,7 +356,8 @@ def _index_row(page: Page, t: TopicProgress) -> str:
     parts = [f"{t.read} of {len(t.sources)} read" if t.has_sources else "no sources listed",
              f"summary {t.summary_lines}/{lines} lines"]
     if t.questions_ok is not None:
-        parts.append(f"{t.refined} of {t.questions_target} questions refined")
+        parts.append(f"{t.refined} of {t.questions_target} "
+                     f"question{'' if t.questions_target == 1 else 's'} refined")
     return f"{mark(t.covered)} {page.link(t.hub)}: " + " · ".join(parts)
 
 
