@@ -7,6 +7,7 @@ memory's file format (`vault.seen`) is tested at the end.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -358,7 +359,7 @@ def test_memory_round_trips_in_sorted_deterministic_bytes(tmp_path: Path, laptop
     assert list(data) == sorted(data)
     assert data["entries"]["s-f67a23e584"]["topics"] == ["experiment-design-taste"]
     assert seen.recall(tmp_path) == Memory(frozenset(ids(before)), entries, after.kept)
-    assert seen.kept_ids(tmp_path) == after.kept
+    assert seen.glance(tmp_path).kept == after.kept
     assert sorted(p.name for p in (tmp_path / STATE_FOLDER).iterdir()) == ["laptop.json"]
     assert not (tmp_path / STATE_FILE).exists()
 
@@ -401,7 +402,7 @@ def test_two_devices_each_write_their_own_file_and_readers_merge_them(
     # Both wrote generation 1: the tie goes to the greater name, "laptop".
     assert both.kept == {"q-x": "q-old", "q-y": "q-1"}
     seen.remember(tmp_path, [], kept={**both.kept, "q-x": "q-new"})  # desktop, having read all
-    assert seen.kept_ids(tmp_path) == {"q-x": "q-new", "q-y": "q-1"}
+    assert seen.glance(tmp_path).kept == {"q-x": "q-new", "q-y": "q-1"}
     assert sorted(p.name for p in (tmp_path / STATE_FOLDER).iterdir()) == [
         "desktop.json", "laptop.json"]
     assert json.loads((tmp_path / STATE_FOLDER / "desktop.json").read_text())["generation"] == 2
@@ -465,3 +466,82 @@ def test_a_corrupt_memory_is_ignored_with_a_warning(
     with caplog.at_level(logging.WARNING):
         assert seen.recall(tmp_path) is None
     assert "ignoring .vaultkit/state.json" in caplog.text
+
+
+def test_held_entries_round_trip_and_the_newest_file_says_what_is_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`held` is written only when there is some, read back as written, and taken whole from
+    the newest file: a doubt another device resolved is not kept alive by a union."""
+    held = {"q-new": seen.Held("question", "New words?", (("q-old", "Old words?"),),
+                                "reword it closer", "Lists/Question syllabus.md", 12)}
+    monkeypatch.setenv(DEVICE_VARIABLE, "laptop")
+    seen.remember(tmp_path, ["q-old"])
+    assert "held" not in json.loads((tmp_path / STATE_FOLDER / "laptop.json").read_text())
+    seen.remember(tmp_path, [], held=held)
+
+    assert json.loads((tmp_path / STATE_FOLDER / "laptop.json").read_text())["held"] == {
+        "q-new": {"kind": "question", "text": "New words?", "could_be": {"q-old": "Old words?"},
+                  "hint": "reword it closer", "list": "Lists/Question syllabus.md", "line": 12}}
+    memory = seen.recall(tmp_path)
+    assert memory is not None
+    assert memory.held == held
+    assert seen.glance(tmp_path).held == held
+    monkeypatch.setenv(DEVICE_VARIABLE, "desktop")  # has read the laptop's file: newer
+    seen.remember(tmp_path, [], held={})
+    assert seen.glance(tmp_path).held == {}
+    again = seen.recall(tmp_path)
+    assert again is not None
+    assert again.held == {}
+
+
+def test_a_glance_reads_what_recall_reads_without_the_entries(
+    tmp_path: Path, laptop: str
+) -> None:
+    """The build's quick read of the memory agrees with the whole read, for a file `dump`
+    wrote and for one laid out otherwise (written by hand, or by another tool)."""
+    after, before = carried_after(READING.replace("& Taste", "and Taste"))
+    held = {"q-x": seen.Held("question", "X?", (("q-y", "Y?"),), "hint", None, None)}
+    seen.remember(tmp_path, ids(before), entries=after.remembered(Memory(), ids(before)),
+                  kept=after.kept, held=held)
+    memory = seen.recall(tmp_path)
+    assert memory is not None
+
+    glanced = seen.glance(tmp_path)
+
+    assert (glanced.kept, glanced.held) == (memory.kept, memory.held) == (after.kept, held)
+    assert glanced.entries == {}
+    (tmp_path / laptop).write_text(json.dumps(json.loads((tmp_path / laptop).read_text())))
+    assert (seen.glance(tmp_path).kept, seen.glance(tmp_path).held) == (after.kept, held)
+    (tmp_path / laptop).write_text('{"format": 2, "kept": {"a": "b"}}')  # no `known`: unusable
+    assert seen.glance(tmp_path).kept == {}
+
+
+def test_a_question_moved_word_for_word_to_another_topic_keeps_its_note_and_says_so() -> None:
+    """Cut from topic 2, pasted under topic 1: no duplicate and no stranded answer. The note
+    keeps its id (its `topic:` is the user's to change), and the report says it moved."""
+    moved = "* How do you avoid confirmation bias?\n"
+    edited = QUESTIONS.replace(moved, "").replace(
+        "* Why does alpha saturate at scale?\n", "* Why does alpha saturate at scale?\n" + moved)
+    after, before = carried_after(READING, edited)
+
+    assert ids(after.catalog) == ids(before)
+    [line] = [r.line for r in after.reworded]
+    assert line.startswith('moved in the list: "How do you avoid confirmation bias?" is under '
+                           "another topic (note kept: question/")
+    assert after.ambiguous == ()
+
+
+def test_a_rewording_learnt_already_is_not_reported_again() -> None:
+    """Another device's memory, merged in, already holds the new words for the old note: the
+    note is kept, and no "X → X" line reports what the user did not do here."""
+    reworded = QUESTIONS.replace("avoid confirmation bias?", "avoid confirmation bias at all?")
+    before = catalog()
+    memory, notes = remembered(before)
+    [old_id] = [i for i, e in memory.entries.items() if e.text.endswith("confirmation bias?")]
+    entries = dict(memory.entries)
+    entries[old_id] = dataclasses.replace(entries[old_id],
+                                          text="How do you avoid confirmation bias at all?")
+    again = carry(catalog(READING, reworded), Memory(memory.known, entries), notes)
+    assert ids(again.catalog) == ids(before)
+    assert [r.line for r in again.reworded] == []

@@ -64,11 +64,16 @@ class Rewording:
     new: str
     path: PurePosixPath | None
     """Where the vault has the note."""
+    moved: bool = False
+    """The same words under another topic: the note's `topic:` still names the old one."""
 
     @property
     def line(self) -> str:
         """The report line: `reworded in the list: "old" → "new" (note kept: path)`."""
         kept = f"note kept: {self.path}" if self.path is not None else "note kept"
+        if self.moved:
+            return (f'moved in the list: "{self.new}" is under another topic ({kept}; its '
+                    "`topic:` property still names the old one: change it to move the note)")
         return f'reworded in the list: "{self.old}" → "{self.new}" ({kept})'
 
 
@@ -176,8 +181,11 @@ class _Carrier:
         return Carried(carried, tuple(self.reworded), tuple(self.ambiguous),
                        frozenset(self.held), kept)
 
-    def _reworded(self, kind: Kind, old: str, new: str, note_id: str) -> None:
-        self.reworded.append(Rewording(kind, old, new, self.notes[note_id]))
+    def _reworded(self, kind: Kind, old: str, new: str, note_id: str, *,
+                  moved: bool = False) -> None:
+        if fold(old) == fold(new) and not moved:
+            return  # learnt already (by another device, say): nothing the user did here
+        self.reworded.append(Rewording(kind, old, new, self.notes[note_id], moved))
 
     def _ambiguous(self, kind: Kind, new: Sequence[tuple[str, str]],
                    old: Sequence[tuple[str, Entry]], hint: str = TIED) -> None:
@@ -253,6 +261,23 @@ class _Carrier:
             return SOURCES_REPLACED if sources_before and sources_now else ""
         return SAME_NUMBER if title >= DOUBT else None
 
+    def _moved(self, questions: list[Question], fresh: Sequence[int],
+               old: Sequence[tuple[str, Entry]]) -> None:
+        """A question left without a match whose very words a gone question of another topic
+        had (each once): moved in the list. It keeps that note (its answer) rather than get a
+        duplicate; the note's `topic:` is the user's to change."""
+        taken = {q.kept for q in questions if q.kept} | {
+            text for a in self.ambiguous for text in a.old}
+        gone = [(i, e) for i, e in old if i not in taken and e.text not in taken]
+        left = [n for n in fresh if questions[n].kept is None and questions[n].id not in self.held]
+        by_text = _unique_texts([e.text for _, e in gone])
+        new_texts = _unique_texts([questions[n].text for n in left])
+        for text, k in new_texts.items():
+            if text in by_text:
+                n, (old_id, entry) = left[k], gone[by_text[text]]
+                self._reworded(Kind.QUESTION, entry.text, questions[n].text, old_id, moved=True)
+                questions[n] = replace(questions[n], kept=old_id)
+
     def _sources_before(self, topic_id: str) -> set[str]:
         """The sources the memory has listed under the topic."""
         key = topic_id.removeprefix("t-")
@@ -315,7 +340,14 @@ class _Carrier:
                 self._ambiguous(Kind.QUESTION,
                                 [(questions[n].id, questions[n].text) for n in tied_new],
                                 tied_old)
+        self._moved(questions, fresh, old)
         return tuple(questions)
+
+
+def _unique_texts(texts: Sequence[str]) -> dict[str, int]:
+    """Folded text → its index, for the texts that occur once."""
+    counts = Counter(fold(text) for text in texts)
+    return {fold(text): n for n, text in enumerate(texts) if counts[fold(text)] == 1}
 
 
 def _sources_now(catalog: Catalog, topic: Topic) -> set[str]:
