@@ -23,7 +23,7 @@ from vaultkit.config import Settings
 from vaultkit.errors import VaultPathError
 from vaultkit.files.writes import remove_stale_temp_files
 from vaultkit.report import dashboards, owned, panels, publish
-from vaultkit.vault import cache
+from vaultkit.vault import cache, history
 from vaultkit.vault.cache import Caches, stamp
 from vaultkit.vault.index import VaultIndex, snapshot
 from vaultkit.vault.list_ids import parsed_ahead
@@ -143,6 +143,7 @@ def _publish(
         rendered = dashboards.render(surveyed.progress, surveyed.problems, settings)
         rendered |= panels.render(surveyed.progress, settings, surveyed.listed)
     report = publish.write(root, rendered)
+    history.record(root, history.statuses(index.records.values()))
     boards = set(settings.dashboard_paths().values())
     return BuildResult(
         written=[p for p in report.written if p in boards],

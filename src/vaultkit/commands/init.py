@@ -10,6 +10,7 @@ from pathlib import Path
 from vaultkit import config
 from vaultkit.commands.build import BuildResult, build_once
 from vaultkit.commands.survey import refuse_nested
+from vaultkit.commands.sync import held_entries
 from vaultkit.config import LinkStyle, Settings
 from vaultkit.errors import LinkStyleError, VaultPathError
 from vaultkit.lists import load_reading_list, load_syllabus, read_list_bytes
@@ -104,6 +105,7 @@ def init_vault(
             [note_id for note_id in _entry_ids(catalog) if note_id not in carried.held],
             entries=carried.remembered(memory or Memory(), {*existing.paths_by_id, *made}),
             kept=carried.kept,
+            held=held_entries(carried, settings, existing.paths_by_id),
         )
         caches = Caches(vault)  # the build need not parse the lists again
         prime(caches, settings, ((reading_bytes, reading), (syllabus_bytes, questions)))

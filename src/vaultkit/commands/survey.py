@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +23,8 @@ from vaultkit.vault import seen
 from vaultkit.vault.cache import Caches
 from vaultkit.vault.index import VaultIndex, is_ignored
 from vaultkit.vault.list_ids import listed_in_vault
-from vaultkit.vault.notes import Problem
+from vaultkit.vault.notes import NoteRecord, Problem
+from vaultkit.vault.seen import Held
 
 HAND_EDITED = (
     "edited by hand since vaultkit wrote it; the next build keeps your edits aside in a copy"
@@ -96,16 +97,25 @@ def survey(root: Path, settings: Settings) -> Survey:
 
 
 def assess(index: VaultIndex, caches: Caches, *, extra: Sequence[Problem] = ()) -> Survey:
-    """Measure and judge the index as it is; `extra` problems are reported after the lists'."""
+    """Measure and judge the index as it is; `extra` problems are reported after the lists'.
+
+    Entries the last sync held back as possible rewordings are problems too, on their lines
+    in the lists, and the notes they may reword are "in doubt", not "no longer listed".
+    """
     root, settings = index.root, index.settings
     listed, list_problems = listed_in_vault(caches, settings)
+    memory = seen.glance(root)
+    held: dict[str, Held] = {}
     if listed is not None:  # translated after the cache, which is keyed by the lists' bytes
-        listed = _as_kept(listed, seen.kept_ids(root))
+        listed = _as_kept(listed, memory.kept)
+        held = _still_held(memory.held, listed, index)
+    notes = index.by_id() if held else {}
     problems = find_problems(
         index, settings,
         listed=listed,
         dashboards=settings.dashboard_paths().values(),
-        extra=[*list_problems, *extra],
+        extra=[*list_problems, *(_held_problem(h, notes) for h in held.values()), *extra],
+        in_doubt=_in_doubt(held.values()),
     )
     order = _list_order(listed) if listed is not None else None
     return Survey(root, settings, index, measure(index, settings, order), problems, listed)
@@ -122,6 +132,43 @@ def _as_kept(listed: ListedIds, kept: Mapping[str, str]) -> ListedIds:
 
     return dataclasses.replace(listed, topics=ids(listed.topics), sources=ids(listed.sources),
                                questions=ids(listed.questions))
+
+
+def _still_held(held: Mapping[str, Held], listed: ListedIds, index: VaultIndex
+                ) -> dict[str, Held]:
+    """The held entries the lists still name and that still have no note: a list edited
+    since the sync, or a note made on another device, resolves the doubt."""
+    if not held:
+        return {}
+    names = {*listed.topics, *listed.questions, *listed.sources}
+    with_notes = {record.id for record in index.notes() if record.id}
+    return {i: h for i, h in held.items() if i in names and i not in with_notes}
+
+
+def _held_problem(held: Held, notes: Mapping[str, list[NoteRecord]]) -> Problem:
+    """A held entry as a problem on its line in the list: what it may reword, the ways out."""
+    olds = " or ".join(
+        f"“{text}” ({notes[i][0].path})" if i in notes else f"“{text}”"
+        for i, text in held.could_be
+    )
+    return Problem(held.list or "", held.line,
+                   f"{held.kind} “{held.text}” may reword {olds}, so sync made it no note: "
+                   f"{held.hint}")
+
+
+def _in_doubt(held: Iterable[Held]) -> dict[str, str]:
+    """The id of each note a held entry may reword → where those entries are."""
+    where: dict[str, list[str]] = {}
+    for entry in held:
+        for old, _ in entry.could_be:
+            where.setdefault(old, []).append(_where(entry))
+    return {old: " or ".join(places) for old, places in where.items()}
+
+
+def _where(held: Held) -> str:
+    """`“new words” (Lists/….md, line 12)`: where a held entry is."""
+    line = f", line {held.line}" if held.line else ""
+    return f"“{held.text}” ({held.list}{line})" if held.list else f"“{held.text}”"
 
 
 def _list_order(listed: ListedIds) -> dict[str, int]:

@@ -8,7 +8,7 @@ deleted stays deleted (and is reported), an entry the user reworded keeps its no
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -23,7 +23,7 @@ from vaultkit.scaffold.existing import scan_existing
 from vaultkit.scaffold.plan import Plan, PlannedFile, plan_files
 from vaultkit.scaffold.reworded import Ambiguity, Carried, Rewording, carry
 from vaultkit.vault import seen
-from vaultkit.vault.seen import Memory
+from vaultkit.vault.seen import Held, Memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,15 +74,17 @@ def sync_vault(
         and f.note_id not in carried.held
     ]
     titles = _titles(catalog)
+    in_doubt = {path for doubt in carried.ambiguous for path in doubt.paths}
     listed = set(titles)
     result = SyncResult(
         created=new_notes,
         without_notes=sorted(
             titles[note_id] for note_id in listed & known if note_id not in existing.paths_by_id
         ),
-        gone=sorted(
+        gone=sorted(  # a note an ambiguous entry may reword is in doubt, not gone: said so
             path for note_id, path in existing.paths_by_id.items()
             if note_id not in listed and existing.kinds_by_id.get(note_id) in LISTED_KINDS
+            and path not in in_doubt
         ),
         warnings=list(catalog.warnings),
         reworded=list(carried.reworded),
@@ -91,25 +93,52 @@ def sync_vault(
     if dry_run:
         return result
     creation = create_files(Plan(root, tuple(new_notes)))
-    remember(root, carried, memory, existing.paths_by_id.keys(),
-             [f.note_id for f in creation.created if f.note_id])
+    _remember(root, settings, carried, memory=memory, notes=existing.paths_by_id,
+              created=[f.note_id for f in creation.created if f.note_id])
     return dataclasses.replace(
         result, created=creation.created, build=build_once(root, settings) if build else None
     )
 
 
-def remember(
+def _remember(
     root: Path,
+    settings: Settings,
     carried: Carried,
+    *,
     memory: Memory | None,
-    had_notes: Collection[str],
+    notes: Mapping[str, PurePosixPath],
     created: Collection[str],
 ) -> None:
     """Keep in the vault's memory the ids made notes for, every listed entry that has a note
-    in its current words, and which note holds each reworded entry."""
-    with_notes = {*had_notes, *created}
+    in its current words, which note holds each reworded entry, and what was held back."""
+    with_notes = {*notes, *created}
     entries = carried.remembered(memory or Memory(), with_notes)
-    seen.remember(root, created, entries=entries, kept=carried.kept)
+    seen.remember(root, created, entries=entries, kept=carried.kept,
+                  held=held_entries(carried, settings, notes))
+
+
+def held_entries(
+    carried: Carried, settings: Settings, notes: Mapping[str, PurePosixPath]
+) -> dict[str, Held]:
+    """Each new entry held back as a possible rewording, where it is in the lists: what
+    `check` and Problems.md say about it until a sync resolves it (`commands.survey`).
+    `notes` is where the vault has each note id."""
+    ids = {path: note_id for note_id, path in notes.items()}
+    catalog = carried.catalog
+    own = {join.topic_key for join in catalog.joins if join.how == "none"}
+    places: dict[str, tuple[str, int]] = {
+        t.id: (settings.syllabus if t.key in own else settings.reading_list, t.line)
+        for t in catalog.topics
+    }
+    places |= {q.id: (settings.syllabus, q.line) for q in catalog.questions}
+    held: dict[str, Held] = {}
+    for doubt in carried.ambiguous:
+        could_be = tuple((ids[path], text) for path, text in
+                         zip(doubt.paths, doubt.old, strict=True) if path in ids)
+        for note_id, text in zip(doubt.held, doubt.new, strict=True):
+            where, line = places.get(note_id, (settings.syllabus, 0))
+            held[note_id] = Held(doubt.kind, text, could_be, doubt.hint, where, line or None)
+    return held
 
 
 def _titles(catalog: Catalog) -> dict[str, tuple[str, str]]:

@@ -8,7 +8,7 @@ in one note never stops the others from being counted; this only says where to l
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from vaultkit.config import CONFIG_NAME, Settings
 from vaultkit.files.display import is_shown_as_is
@@ -28,11 +28,14 @@ def find_problems(
     listed: ListedIds | None = None,
     dashboards: Iterable[str] = (),
     extra: Iterable[Problem] = (),
+    in_doubt: Mapping[str, str] | None = None,
 ) -> list[Problem]:
     """Every problem in the vault, sorted by path and line.
 
     `dashboards` are the relative paths where vaultkit writes its dashboards: any other note
-    with a dashboard's id is a copy kept aside from a hand edit.
+    with a dashboard's id is a copy kept aside from a hand edit. `in_doubt`: the id of a note
+    whose entry a new one in the lists may reword (sync held that one back) → where the new
+    ones are, e.g. `“…” (Lists/Question syllabus.md, line 12)`.
     """
     problems: list[Problem] = [*index.failures.values(), *extra]
     for record in index.notes():
@@ -47,7 +50,7 @@ def find_problems(
     problems.extend(_badly_named(index))
     problems.extend(_without_panels(index, settings))
     if listed is not None:
-        problems.extend(_left_the_lists(index, listed, settings))
+        problems.extend(_left_the_lists(index, listed, settings, in_doubt or {}))
     unique = dict.fromkeys(problems)
     return sorted(unique, key=lambda p: (p.path, p.line or 0, p.message))
 
@@ -202,7 +205,9 @@ def _duplicates(index: VaultIndex) -> list[Problem]:
     return shared
 
 
-def _left_the_lists(index: VaultIndex, lists: ListedIds, settings: Settings) -> list[Problem]:
+def _left_the_lists(
+    index: VaultIndex, lists: ListedIds, settings: Settings, in_doubt: Mapping[str, str]
+) -> list[Problem]:
     listed: dict[str, tuple[set[str], str]] = {
         Kind.SOURCE: (set(lists.sources), settings.reading_list),
         Kind.QUESTION: (set(lists.questions), settings.syllabus),
@@ -212,7 +217,14 @@ def _left_the_lists(index: VaultIndex, lists: ListedIds, settings: Settings) -> 
     unlisted: list[Problem] = []
     for record in index.notes():
         ids, source = listed.get(record.kind, (None, ""))
-        if ids is not None and record.id and record.id not in ids:
+        if ids is None or not record.id or record.id in ids:
+            continue
+        if record.id in in_doubt:  # not gone: the list may have reworded it
+            unlisted.append(Problem(record.path, None, "its entry is in doubt, not gone: "
+                                    f"{in_doubt[record.id]} may reword it, so sync made no note "
+                                    "for that yet (the problem on that line says how to settle "
+                                    "it)"))
+        else:
             unlisted.append(Problem(record.path, None, f"its entry is no longer in {source}; "
                                     "keep the note, or delete it if you are done with it"))
     return unlisted

@@ -1,10 +1,9 @@
 """What vaultkit remembers about a vault between runs: the list entries it made notes for, what
-they said, and which note holds an entry the list reworded.
+they said, which note holds an entry the list reworded, and which new entries sync held back.
 
-Kept inside the vault, so it travels with it (git, Obsidian Sync, Syncthing), and `sync` can
-tell an entry that is new in the list from one whose note the user deleted on purpose, or from
-one the user reworded. Safe to delete: without it, every entry that has no note counts as new
-(and a reworded entry gets a new note).
+Kept inside the vault, so it travels with it, and `sync` can tell an entry that is new in the
+list from one whose note the user deleted, or from one the user reworded. Safe to delete:
+without it, every entry that has no note counts as new (a reworded one gets a new note).
 
 One file per device, `.vaultkit/state/<device>.json`, merged by every reader (DESIGN.md,
 "Ownership"): a vault synced between two computers would otherwise have one `state.json` that
@@ -16,15 +15,16 @@ as it knows it; readers merge every file:
   words, where a kept id points), the newer file wins: the one with the higher `generation`
   (each write is one more than the highest it read, so a write that saw another comes after
   it), then the greater device name. No clock is trusted and the result is always the same.
+- `held` is the newest file's, whole: it says what the last sync left in doubt, and a union
+  would keep a doubt another device's `sync --new` resolved.
 - `.vaultkit/state.json`, the one file of earlier versions (format 1 or 2), and the copies sync
   tools make of it on a conflict (`state.sync-conflict-….json`, `state (conflicted copy …).json`)
   are read and merged as generation 0; vaultkit no longer writes them.
 
 The device name is `<hostname>-<8 hex digits>`, made once and kept in
-`<home>/.local/state/vaultkit/device`, outside the vault: a name kept inside the vault would be
-copied to every device with it. The home folder comes from the user database, as for the
-watcher's lock (`files/lock.py`). `VAULTKIT_DEVICE` overrides it (a container whose home is
-thrown away); without a writable home, the hostname alone.
+`<home>/.local/state/vaultkit/device` (outside the vault, which is copied to every device; the
+home from the user database, as in `files/lock.py`). `VAULTKIT_DEVICE` overrides it; without a
+writable home, the hostname alone.
 
 Format 2, one JSON object, keys sorted, so the same memory is always the same bytes:
 
@@ -37,14 +37,18 @@ Format 2, one JSON object, keys sorted, so the same memory is always the same by
      },
      "format": 2,
      "generation": 3,                  # one more than the highest this device read
+     "held": {                         # only when a sync held entries back (ambiguous)
+      "q-…": {"kind": "question", "text": "<new words>", "list": "Lists/….md", "line": 12,
+              "could_be": {"q-…": "<old words>"}, "hint": "<the ways out>"}
+     },
      "kept": {"t-new-key": "t-old-key", "q-…": "q-…"},   # id the list's words give → the id
                                                          # of the note that holds the entry
      "known": ["q-…", "s-…", "t-…"]    # every id vaultkit ever made a note for
     }
 
-`level` and `number` may be null. Format 1 (`{"format": 1, "known": […]}`) is still read, as a
-memory without entries. A file that cannot be read is ignored with a warning, as if there were
-none.
+`level`, `number`, `list` and `line` may be null. Format 1 (`{"format": 1, "known": […]}`)
+is still read, as a memory without entries. A file that cannot be read is ignored with a
+warning, as if there were none.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ import socket
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from vaultkit.vault import store
 from vaultkit.vault.store import STATE_DIR
@@ -103,6 +108,21 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
+class Held:
+    """A new list entry that may reword one with a note: `sync` made it no note (yet)."""
+
+    kind: str
+    text: str
+    could_be: tuple[tuple[str, str], ...]
+    """(note id, remembered words) of each entry it could be."""
+    hint: str
+    """Why it is in doubt, and the ways out."""
+    list: str | None = None
+    line: int | None = None
+    """The list file (relative to the vault) and line it is in, when sync saw it."""
+
+
+@dataclass(frozen=True, slots=True)
 class Memory:
     """Everything the memory holds, its files merged."""
 
@@ -111,6 +131,8 @@ class Memory:
     """Id → what the entry said, for entries that had a note."""
     kept: Mapping[str, str] = field(default_factory=dict)
     """The id an entry's words give → the id of the note that holds it (it was reworded)."""
+    held: Mapping[str, Held] = field(default_factory=dict)
+    """Id of a new entry → why the last sync made it no note."""
 
 
 def recall(root: Path) -> Memory | None:
@@ -121,11 +143,12 @@ def recall(root: Path) -> Memory | None:
     return None if not found else _merge(found)
 
 
-def kept_ids(root: Path) -> Mapping[str, str]:
-    """The id an entry's words give → the id of the note that holds it; empty without memory.
+def glance(root: Path) -> Memory:
+    """The memory's kept map and held entries (no ids, no entries), merged as in `recall`.
 
-    Every build asks (the watcher, after each batch): the files are parsed again only when one
-    of them is another (each is replaced whole, so a new write is a new inode).
+    Every build asks (the watcher, after each batch), so the entries, which are most of a
+    file and which a build does not need, are not read (`_glance_file`). The files are read
+    again only when one of them is another (each is replaced whole: a new write, a new inode).
     """
     stamp = []
     for relative, _ in _files(root):
@@ -135,17 +158,19 @@ def kept_ids(root: Path) -> Mapping[str, str]:
             continue
         stamp.append((relative, info.st_ino, info.st_mtime_ns, info.st_size))
     if not stamp:
-        return {}
-    cached = _kept_cache.get(root)
+        return Memory()
+    cached = _glance_cache.get(root)
     if cached is not None and cached[0] == stamp:
         return cached[1]
-    memory = recall(root)
-    kept = {} if memory is None else memory.kept
-    _kept_cache[root] = (stamp, kept)
-    return kept
+    found = [(generation, name, memory) for generation, name, memory in
+             (_read(root, relative, name, light=True) for relative, name in _files(root))
+             if memory is not None]
+    glanced = _merge(found)
+    _glance_cache[root] = (stamp, glanced)
+    return glanced
 
 
-_kept_cache: dict[Path, tuple[list[tuple[str, int, int, int]], Mapping[str, str]]] = {}
+_glance_cache: dict[Path, tuple[list[tuple[str, int, int, int]], Memory]] = {}
 
 
 def remember(
@@ -154,13 +179,11 @@ def remember(
     *,
     entries: Mapping[str, Entry] | None = None,
     kept: Mapping[str, str] | None = None,
+    held: Mapping[str, Held] | None = None,
 ) -> None:
     """Add ids to the record (never forgets one: a deleted note stays deleted), in this
-    device's file only.
-
-    `entries` replaces the snapshot and `kept` the map when given; otherwise both stay as they
-    are. Written only when what this device's file says changes.
-    """
+    device's file only; `entries`, `kept` and `held`, when given, replace what it holds.
+    Written only when what this device's file says changes."""
     files = [(_read(root, relative, name), relative) for relative, name in _files(root)]
     found = [read for read, _ in files if read[2] is not None]
     before = _merge(found) if found else Memory()
@@ -168,6 +191,7 @@ def remember(
         before.known | frozenset(ids),
         before.entries if entries is None else entries,
         before.kept if kept is None else kept,
+        before.held if held is None else held,
     )
     relative = f"{STATE_FOLDER}/{device()}.json"
     mine = next((read for read, at in files if at == relative and read[2] is not None), None)
@@ -212,8 +236,7 @@ def _kept_name(path: Path) -> str | None:
 
 
 def _device_file() -> Path | None:
-    """`<home>/.local/state/vaultkit/device`, the home from the user database; None without
-    a writable home."""
+    """`<home>/.local/state/vaultkit/device`; None without a writable home."""
     try:
         home = pwd.getpwuid(os.getuid()).pw_dir if pwd is not None else ""
     except KeyError:  # a uid with no entry, as in some containers
@@ -225,7 +248,7 @@ def _device_file() -> Path | None:
 
 def _files(root: Path) -> list[tuple[str, str]]:
     """(relative path, device name) of every memory file: the old ones (name ""), then each
-    device's, in name order."""
+    device's, by name."""
     found: list[tuple[str, str]] = []
     for folder, legacy in ((STATE_DIR, True), (STATE_FOLDER, False)):
         try:
@@ -240,21 +263,51 @@ def _files(root: Path) -> list[tuple[str, str]]:
     return found
 
 
-def _read(root: Path, relative: str, name: str) -> tuple[int, str, Memory | None]:
-    """(generation, device name, memory) of one file; the memory None when it is unusable."""
+def _read(root: Path, relative: str, name: str, *, light: bool = False
+          ) -> tuple[int, str, Memory | None]:
+    """(generation, device name, memory) of one file, without entries if `light`; the
+    memory None when it is unusable."""
     raw = store.read(root, relative)
     if raw is None:
         return 0, name, None
     try:
-        data = json.loads(raw)
+        data = _glance_file(raw) if light else None
+        if data is None:
+            data = json.loads(raw)
         known = _ids(data["known"])
-        entries = {str(k): _entry(v) for k, v in data.get("entries", {}).items()}
+        entries = {} if light else {str(k): _entry(v) for k, v in data.get("entries", {}).items()}
         kept = {str(k): str(v) for k, v in data.get("kept", {}).items()}
+        held = {str(k): _held(v) for k, v in data.get("held", {}).items()}
         generation = _generation(data.get("generation", 0)) if name else 0
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         log.warning("ignoring %s (%s); entries without notes count as new", relative, exc)
         return 0, name, None
-    return generation, name, Memory(known, entries, kept)
+    return generation, name, Memory(known, entries, kept, held)
+
+
+def _glance_file(raw: bytes) -> dict[str, Any] | None:
+    """The file's top-level values but its entries, or None when the file is not laid out
+    as `dump` writes it (then it is parsed whole).
+
+    `dump` sorts the keys, so every one after `entries` follows `format`, found from the end;
+    a top-level key is indented by one space, nested ones deeper, and a string holds no line
+    break. The ~2 MB of entries of a 10,000-note vault are neither decoded nor parsed.
+    """
+    start = raw.rfind(b'\n "format": ')
+    if not raw.startswith(b"{\n") or start < 0:
+        return None
+    tail = raw[start:].decode("utf-8")
+    if '\n "known": [' not in tail:  # unusable, as in `recall`; its ids are not needed here
+        return None
+    data: dict[str, Any] = {"known": []}
+    for key in ("generation", "held", "kept"):
+        at = tail.find(f'\n "{key}": ')
+        if at >= 0:
+            data[key], _ = _DECODER.raw_decode(tail, at + len(key) + 6)
+    return data
+
+
+_DECODER = json.JSONDecoder()
 
 
 def _merge(found: Iterable[tuple[int, str, Memory | None]]) -> Memory:
@@ -262,12 +315,14 @@ def _merge(found: Iterable[tuple[int, str, Memory | None]]) -> Memory:
     known: set[str] = set()
     entries: dict[str, Entry] = {}
     kept: dict[str, str] = {}
+    held: Mapping[str, Held] = {}
     for _, _, memory in sorted(found, key=lambda read: (read[0], read[1])):  # oldest first
         if memory is not None:
             known |= memory.known
             entries |= memory.entries
             kept |= memory.kept
-    return Memory(frozenset(known), entries, kept)
+            held = memory.held
+    return Memory(frozenset(known), entries, kept, held)
 
 
 def dump(memory: Memory, generation: int = 1) -> bytes:
@@ -279,6 +334,8 @@ def dump(memory: Memory, generation: int = 1) -> bytes:
         "entries": {note_id: _serial(entry) for note_id, entry in memory.entries.items()},
         "kept": dict(memory.kept),
     }
+    if memory.held:  # most vaults never hold an entry back: their files stay as they were
+        document["held"] = {note_id: _held_serial(held) for note_id, held in memory.held.items()}
     return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
@@ -294,6 +351,20 @@ def _serial(entry: Entry) -> dict[str, object]:
         "topics": list(entry.topics),
     }
     return {name: fields[name] for name in ("kind", "text", *_MATCHED.get(entry.kind, ()))}
+
+
+def _held_serial(held: Held) -> dict[str, object]:
+    return {"kind": held.kind, "text": held.text, "could_be": dict(held.could_be),
+            "hint": held.hint, "list": held.list, "line": held.line}
+
+
+def _held(value: object) -> Held:
+    if not isinstance(value, dict):
+        raise TypeError(f"a held entry is {type(value).__name__}, not an object")
+    return Held(str(value["kind"]), str(value["text"]),
+                tuple((str(k), str(v)) for k, v in dict(value.get("could_be") or {}).items()),
+                str(value.get("hint") or ""), _text(value.get("list")),
+                value["line"] if isinstance(value.get("line"), int) else None)
 
 
 def _ids(value: object) -> frozenset[str]:
