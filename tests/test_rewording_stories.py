@@ -18,8 +18,17 @@ import pytest
 
 from tests.conftest import RunCli
 from tests.helpers import all_files, init_from_lists, vaultkit_owned, wait_until
-from tests.test_reworded import QUESTIONS, READING, TWINS
+from tests.test_reworded import (
+    LOGISTICS,
+    QUESTIONS,
+    QUESTIONS3,
+    READING,
+    READING3,
+    TWINS,
+    section_2,
+)
 from vaultkit.commands.survey import open_vault
+from vaultkit.scaffold.reworded import SOURCES_REPLACED
 from vaultkit.vault.seen import STATE_FILE, STATE_FOLDER, device
 from vaultkit.watch.live import LiveVault, start_watching
 
@@ -374,3 +383,30 @@ def test_watch_shows_an_ambiguous_rewording_in_the_problems_dashboard(
     assert users(vault) == edited
     assert {p: d for p, d in edited.items() if not p.startswith("Lists/")} == {
         p: d for p, d in before.items() if not p.startswith("Lists/")}
+
+
+def test_a_topic_in_doubt_is_a_problem_on_its_heading_in_the_reading_list(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """The reading list replaces topic 2 while the syllabus keeps it: `check` names the new
+    heading on its line, with the ways out, and the old hub as in doubt, not gone."""
+    vault = init_from_lists(tmp_path, READING3, QUESTIONS3)
+    reading = vault / "Lists/Reading list.md"
+    reading.write_text(section_2(reading.read_text(encoding="utf-8"), LOGISTICS), encoding="utf-8")
+    before = users(vault)
+    run_cli("sync", vault)
+
+    checked = run_cli("check", vault)
+
+    heading = next(n for n, line in enumerate(
+        reading.read_text(encoding="utf-8").splitlines(), 1) if "Reading Group Logistics" in line)
+    lines = checked.output.splitlines()
+    (line,) = [line for line in lines if line.startswith(f"Lists/Reading list.md:{heading}:")]
+    assert f"topic “Reading Group Logistics” may reword “Experiment Design & Taste” ({HUB})" in line
+    assert SOURCES_REPLACED in line
+    (hub,) = [line for line in lines if line.startswith(f"{HUB}:")]
+    assert "in doubt, not gone: “Reading Group Logistics” (Lists/Reading list.md, line" in hub
+    assert checked.exit_code == 1
+    after = users(vault)
+    assert {path: after[path] for path in before} == before
+    assert set(after) - set(before) == {"Sources/Rota.md"}  # a source is its URL: never held

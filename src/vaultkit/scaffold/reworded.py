@@ -265,7 +265,10 @@ class _Carrier:
                old: Sequence[tuple[str, Entry]]) -> None:
         """A question left without a match whose very words a gone question of another topic
         had (each once): moved in the list. It keeps that note (its answer) rather than get a
-        duplicate; the note's `topic:` is the user's to change."""
+        duplicate; the note's `topic:` is the user's to change. Not with `sync --new`: a topic
+        in doubt accepted as new takes its questions with it."""
+        if self.accept_new:
+            return
         taken = {q.kept for q in questions if q.kept} | {
             text for a in self.ambiguous for text in a.old}
         gone = [(i, e) for i, e in old if i not in taken and e.text not in taken]
