@@ -143,7 +143,7 @@ def _publish(
         rendered = dashboards.render(surveyed.progress, surveyed.problems, settings)
         rendered |= panels.render(surveyed.progress, settings, surveyed.listed)
     report = publish.write(root, rendered)
-    history.record(root, history.statuses(index.records.values()))
+    history.record(root, index.records.values())
     boards = set(settings.dashboard_paths().values())
     return BuildResult(
         written=[p for p in report.written if p in boards],
