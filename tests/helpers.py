@@ -10,7 +10,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -21,11 +22,13 @@ from click.testing import CliRunner
 
 from tests.conftest import RunCli
 from vaultkit.cli import main
+from vaultkit.commands.survey import open_vault
 from vaultkit.config import Settings
 from vaultkit.lists import load_catalog
 from vaultkit.model import Catalog
 from vaultkit.vault import index, list_ids, parallel
 from vaultkit.vault.notes import NoteRecord, Problem, read_note
+from vaultkit.watch.live import LiveVault, start_watching
 
 WIKILINK = re.compile(r"\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]")
 # A Markdown link to a note: [text](relative/path.md), skipping http(s) and anchors.
@@ -217,3 +220,24 @@ def count_list_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     monkeypatch.setattr(list_ids, "load_catalog", counting)
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
     return calls
+
+
+@contextmanager
+def watching_vault(
+    vault: Path, *, list_settle: float = 0.3, quiet: float = 0.1, max_wait: float = 1.0
+) -> Iterator[LiveVault]:
+    """A LiveVault on a real watcher in a thread, as `watch_vault` wires them (without the
+    lock and the signals); stopped, and checked to have stopped, on the way out."""
+    root, settings = open_vault(vault)
+    live = LiveVault(root, settings, list_settle=list_settle)
+    watcher = start_watching(live, quiet=quiet, max_wait=max_wait, reconcile_every=3600,
+                             tick=0.05)
+    live.start()
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        yield live
+    finally:
+        watcher.stop()
+        thread.join(timeout=10)
+    assert not thread.is_alive(), "the watcher thread did not stop"

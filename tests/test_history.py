@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,11 +13,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RunCli
-from tests.helpers import wait_until
-from vaultkit.commands.survey import open_vault
+from tests.helpers import wait_until, watching_vault
 from vaultkit.vault import history
 from vaultkit.vault.history import Change, read_history
-from vaultkit.watch.live import LiveVault, start_watching
+from vaultkit.watch.live import LiveVault
 
 SOURCE = "Sources/Attention Is All You Need.md"
 QUESTION = (
@@ -307,16 +305,8 @@ def test_a_conflict_copy_of_a_log_counts_once(tmp_path: Path) -> None:
 @pytest.fixture
 def watching(vault: Path) -> Iterator[LiveVault]:
     """A LiveVault on a real watcher, as `watch_vault` wires them, minus the lock and signals."""
-    root, settings = open_vault(vault)
-    live = LiveVault(root, settings, list_settle=0.5)
-    watcher = start_watching(live, quiet=0.2, max_wait=1.0, reconcile_every=3600, tick=0.05)
-    live.start()
-    thread = threading.Thread(target=watcher.run, daemon=True)
-    thread.start()
-    yield live
-    watcher.stop()
-    thread.join(timeout=10)
-    assert not thread.is_alive()
+    with watching_vault(vault, list_settle=0.5, quiet=0.2) as live:
+        yield live
 
 
 def test_a_watch_session_records_each_saved_change(vault: Path, watching: LiveVault) -> None:

@@ -15,23 +15,22 @@ import json
 import os
 import re
 import shutil
-import threading
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import RunCli
-from tests.helpers import age, all_files, set_status, split_note, wait_until
+from tests.helpers import age, all_files, set_status, split_note, wait_until, watching_vault
 from tests.test_dashboards import READLIST, SYLLABUS, build, make_vault, study
-from vaultkit.commands.survey import open_vault
 from vaultkit.config import Settings
 from vaultkit.model import Kind, ListedIds
 from vaultkit.report import panels
 from vaultkit.report.progress import measure
 from vaultkit.vault.index import VaultIndex
 from vaultkit.vault.notes import NoteRecord
-from vaultkit.watch.live import LiveVault, start_watching
+from vaultkit.watch.live import LiveVault
 
 GOLDEN = Path(__file__).parent / "fixtures" / "dashboards" / "Topics"
 REGEN_ENV = "VAULTKIT_REGEN_GOLDEN"
@@ -391,23 +390,9 @@ def test_check_names_hubs_and_home_without_embeds_and_the_line_to_paste(
 @pytest.fixture
 def watching() -> Iterator[Callable[[Path], LiveVault]]:
     """Start a LiveVault and its watcher as `watch_vault` does (a real observer, in a thread)."""
-    started: list[tuple[object, threading.Thread]] = []
-
-    def start(vault: Path) -> LiveVault:
-        root, settings = open_vault(vault)
-        live = LiveVault(root, settings, list_settle=0.3)
-        watcher = start_watching(live, quiet=0.05, max_wait=0.5, reconcile_every=3600, tick=0.05)
-        live.start()
-        thread = threading.Thread(target=watcher.run, daemon=True)
-        thread.start()
-        started.append((watcher, thread))
-        return live
-
-    yield start
-    for watcher, thread in started:
-        watcher.stop()  # type: ignore[attr-defined]
-        thread.join(timeout=10)
-        assert not thread.is_alive()
+    with ExitStack() as stack:
+        yield lambda vault: stack.enter_context(
+            watching_vault(vault, quiet=0.05, max_wait=0.5))
 
 
 def test_watch_keeps_panels_and_the_index_current(

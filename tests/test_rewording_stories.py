@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import RunCli
-from tests.helpers import all_files, init_from_lists, vaultkit_owned, wait_until
+from tests.helpers import all_files, init_from_lists, vaultkit_owned, wait_until, watching_vault
 from tests.test_reworded import (
     LOGISTICS,
     QUESTIONS,
@@ -27,10 +26,9 @@ from tests.test_reworded import (
     TWINS,
     section_2,
 )
-from vaultkit.commands.survey import open_vault
 from vaultkit.scaffold.reworded import SOURCES_REPLACED
 from vaultkit.vault.seen import STATE_FILE, STATE_FOLDER, device
-from vaultkit.watch.live import LiveVault, start_watching
+from vaultkit.watch.live import LiveVault
 
 HUB = "Topics/2 Experiment Design & Taste.md"
 FOLDER = "Questions/2 Experiment Design & Taste"
@@ -236,16 +234,8 @@ def rebuilt_after(caplog: pytest.LogCaptureFixture, line: str) -> bool:
 @pytest.fixture
 def watching(vault: Path) -> Iterator[LiveVault]:
     """A LiveVault and a real Watcher on the vault, as `watch_vault` wires them."""
-    root, settings = open_vault(vault)
-    live = LiveVault(root, settings, list_settle=0.3)
-    watcher = start_watching(live, quiet=0.1, max_wait=1.0, reconcile_every=3600, tick=0.05)
-    live.start()
-    thread = threading.Thread(target=watcher.run, daemon=True)
-    thread.start()
-    yield live
-    watcher.stop()
-    thread.join(timeout=10)
-    assert not thread.is_alive(), "the watcher thread did not stop"
+    with watching_vault(vault) as live:
+        yield live
 
 
 def test_watch_keeps_the_notes_of_a_heading_reworded_while_it_runs(
