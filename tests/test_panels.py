@@ -441,3 +441,18 @@ def test_a_reworded_heading_keeps_its_place_in_the_topic_index(vault: Path, run_
     assert "Not in your lists" not in index
     tier = index.split("### Tier 1 — Core\n", 1)[1].split("\n### ", 1)[0]
     assert "1 Alpha Topic" in tier
+
+
+def test_a_file_of_yours_in_the_panels_folder_is_not_taken_for_an_edited_panel(
+    vault: Path, run_cli: RunCli
+) -> None:
+    """Only the panels the index knows (one per hub, or a page with a panel's id) are judged:
+    your own note dropped among them is neither copied aside nor called a hand edit."""
+    mine = vault / "Dashboards" / "Topics" / "mine.md"
+    mine.write_text("my own note\n", encoding="utf-8")
+    built = run_cli("build", vault)
+    assert built.exit_code == 0, built.output
+    assert "kept your edits" not in built.output
+    assert sorted(p.name for p in mine.parent.glob("mine*")) == ["mine.md"]
+    assert mine.read_text(encoding="utf-8") == "my own note\n"
+    assert "edited by hand" not in run_cli("check", vault).output

@@ -17,6 +17,7 @@ from vaultkit.config import Settings
 from vaultkit.errors import ConfigError, NestedVaultError, NotAVaultError, VaultPathError
 from vaultkit.model import ListedIds
 from vaultkit.report import publish
+from vaultkit.report.panels import owned_paths
 from vaultkit.report.problems import find_problems
 from vaultkit.report.progress import Progress, measure
 from vaultkit.vault import seen
@@ -92,7 +93,8 @@ def survey(root: Path, settings: Settings) -> Survey:
     """Read the whole vault and judge it, a dashboard edited by hand included (status, check)."""
     index = VaultIndex(root, settings)
     index.scan()
-    hand_edited = [Problem(path, None, HAND_EDITED) for path in publish.edited(root, settings)]
+    hand_edited = [Problem(path, None, HAND_EDITED)
+                   for path in publish.edited(root, settings, owned_paths(index, settings))]
     return assess(index, Caches(root), extra=hand_edited)
 
 

@@ -19,10 +19,16 @@ READ_LIMIT = 64 << 20
 """Bytes read of a file at a dashboard's path; a larger one is not ours and is kept aside."""
 
 
-def owned(root: Path, settings: Settings, also: Iterable[str] = ()) -> list[str]:
-    """Every page vaultkit writes: the dashboards, the topic index, the panels in the panels
-    folder (those of hubs the caller knows are in `also`: perhaps not written yet)."""
-    found = {*settings.dashboard_paths().values(), settings.topic_index_path(), *also}
+def owned(root: Path, settings: Settings, panels: Iterable[str] | None = None) -> list[str]:
+    """Every page vaultkit writes: the dashboards, the topic index, and the panels.
+
+    `panels` are those the index knows (`panels.owned_paths`: one per hub, and every page with
+    a panel's id), to judge the pages by: a file of the user's in the panels folder is not
+    vaultkit's to keep aside. Without an index, every page in the panels folder is taken.
+    """
+    found = {*settings.dashboard_paths().values(), settings.topic_index_path()}
+    if panels is not None:
+        return sorted(found.union(panels))
     folder = settings.panels_folder()
     try:
         with os.scandir(inside(root, PurePosixPath(folder))) as entries:

@@ -51,9 +51,10 @@ class WriteReport:
     """(dashboard, where the hand-edited version was moved) for each edit kept aside."""
 
 
-def edited(root: Path, settings: Settings, also: Iterable[str] = ()) -> list[str]:
-    """Pages vaultkit owns whose text is not what it last wrote: edited by hand, or not ours."""
-    return [relative for relative in owned(root, settings, also)
+def edited(root: Path, settings: Settings, panels: Iterable[str] = ()) -> list[str]:
+    """Pages vaultkit owns (`owned`, with the panels the index knows) whose text is not what
+    it last wrote: edited by hand."""
+    return [relative for relative in owned(root, settings, panels)
             if unedited_known(root / relative) is False]
 
 
@@ -67,7 +68,9 @@ def hashes(root: Path, settings: Settings) -> dict[str, str | None]:
     return found
 
 
-def keep_aside(root: Path, settings: Settings, also: Iterable[str] = ()) -> list[tuple[str, str]]:
+def keep_aside(
+    root: Path, settings: Settings, panels: Iterable[str] = ()
+) -> list[tuple[str, str]]:
     """Copy each hand-edited dashboard to `<name> (edited).md` beside it, never over a file.
 
     The dashboard stays at its path (an editor's open tab is not closed). The copy is a hard
@@ -75,7 +78,7 @@ def keep_aside(root: Path, settings: Settings, also: Iterable[str] = ()) -> list
     included; `write` later drops the file it swaps out when it is this same copy.
     """
     kept: list[tuple[str, str]] = []
-    pages = owned(root, settings, also)
+    pages = owned(root, settings, panels)
     where = placed(root, pages)
     for relative in edited(root, settings, pages):
         try:

@@ -124,8 +124,8 @@ def _relinked(
     page_label = pages(path, section)
     if form == "wiki" and span.form == "markdown" and page_label is not None:
         # The line `init --links markdown` wrote for a panel: in wiki style it shows the page.
-        return span.start, span.end, f"![[{path.removesuffix('.md')}{span.fragment and '#'}" \
-            f"{section or ''}]]"
+        heading = f"#{section}" if section else ""
+        return span.start, span.end, f"![[{path.removesuffix('.md')}{heading}]]"
     if form == "markdown" and span.form == "markdown":
         start, end = span.href
         return start, end, _href(origin, path, span.fragment)
